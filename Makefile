@@ -1,0 +1,64 @@
+# Rapport — make run · make test · make bench · make lint
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
+BENCH_TICKETS ?= 100000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve on http://127.0.0.1:$(PORT) with a worker, on SQLite under var/, with demo data.
+run: install
+	$(BIN)/rapport serve --port $(PORT) --demo-if-empty
+
+## The whole suite: lint, then SQLite, then PostgreSQL.
+test: install-dev lint test-sqlite test-postgres
+
+test-sqlite: install-dev
+	@echo "=== tests on SQLite ==="
+	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
+
+test-postgres: install-dev
+	@echo "=== tests on PostgreSQL ==="
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+## Regenerate docs/openapi.json after changing the API (a test fails while it drifts).
+openapi: install
+	$(BIN)/rapport openapi > docs/openapi.json
+
+bench: bench-sqlite bench-postgres
+
+bench-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
+
+bench-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
+
+clean:
+	rm -rf $(VENV) var

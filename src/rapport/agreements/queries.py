@@ -1,0 +1,54 @@
+"""Reads of agreements and calendars, scoped to what a person may see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from rapport.agreements.models import Agreement, Calendar
+from rapport.directory.models import Party, PartyKind
+from rapport.directory.queries import Scope
+
+
+def visible_agreements(scope: Scope) -> QuerySet[Agreement]:
+    qs = (
+        Agreement.objects.select_related("provider", "client", "calendar")
+        .prefetch_related("targets")
+        .order_by("name", "id")
+    )
+    if scope.is_staff:
+        return qs
+    mine = scope.client_party_ids | scope.provider_org_party_ids
+    return qs.filter(Q(provider_id__in=mine) | Q(client_id__in=mine))
+
+
+def visible_calendars(scope: Scope) -> QuerySet[Calendar]:
+    qs = Calendar.objects.order_by("name", "id")
+    if scope.is_staff:
+        return qs
+    return qs.filter(pk__in=visible_agreements(scope).values("calendar_id"))
+
+
+def active_on(day: date) -> Q:
+    return Q(active_from__lte=day) & (Q(active_until__isnull=True) | Q(active_until__gte=day))
+
+
+def match_agreement(client: Party, provider: Party, day: date) -> tuple[Agreement | None, str]:
+    """The agreement a new ticket falls under, and why it was chosen.
+
+    An agreement naming the client itself wins; an internal client (a team)
+    falls back to an agreement with our whole organisation. Among several,
+    the one that started most recently wins.
+    """
+    candidates = Agreement.objects.filter(active_on(day), provider=provider).order_by(
+        "-active_from", "-id"
+    )
+    exact = candidates.filter(client=client).first()
+    if exact is not None:
+        return exact, f"agreement with {client.name}"
+    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
+        everyone = candidates.filter(client__kind=PartyKind.OWN).first()
+        if everyone is not None:
+            return everyone, "agreement with the whole organisation"
+    return None, f"no active agreement between {client.name} and {provider.name}"

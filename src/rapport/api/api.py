@@ -1,0 +1,47 @@
+"""The REST API v1: every app's router under /api/v1/."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from rapport import __version__
+from rapport.agreements.api import router as agreements_router
+from rapport.core.api import router as tokens_router
+from rapport.core.auth import api_auth
+from rapport.core.errors import RapportError
+from rapport.core.problems import handle
+from rapport.directory.api import router as directory_router
+from rapport.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="Rapport API",
+    version=__version__,
+    description=(
+        "Service management for customers, internal teams, vendors and contractors. "
+        "Authenticate with the browser session or `Authorization: Bearer <token>` "
+        "(`rapport token create USERNAME`). Errors are `application/problem+json`."
+    ),
+    urls_namespace="api-v1",
+    auth=api_auth,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+for exc_class in (
+    Exception,
+    RapportError,
+    ValidationError,
+    HttpError,
+    Http404,
+    PermissionDenied,
+    SuspiciousOperation,
+):
+    api.add_exception_handler(exc_class, handle)
+
+api.add_router("", directory_router)
+api.add_router("", agreements_router)
+api.add_router("", tickets_router)
+api.add_router("", tokens_router)

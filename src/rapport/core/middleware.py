@@ -1,0 +1,37 @@
+"""Errors that happen before a view (no route, body too large) still answer
+API clients with a problem document rather than an HTML page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from rapport.core.problems import CONTENT_TYPE, TITLES, problem
+
+API_PREFIX = "/api/"
+
+
+class ProblemDetailsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(CONTENT_TYPE)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            detail = {
+                404: "No such resource.",
+                405: "That method is not allowed here.",
+                413: "The request body is too large.",
+            }.get(status, TITLES.get(status, "Error"))
+            replacement = problem(status, detail)
+            if status == 405 and response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

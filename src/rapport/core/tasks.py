@@ -1,0 +1,19 @@
+"""Periodic housekeeping run by the worker."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from rapport.core import health
+
+
+@db_periodic_task(crontab(minute="*"))
+def heartbeat() -> None:
+    health.beat("worker")
+
+
+@db_task()
+def ping() -> None:
+    """Queued by `rapport serve` at start, so /healthz turns green without waiting a minute."""
+    health.beat("worker")

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport import __version__
+from rapport.core import health, tokens
+from rapport.core.models import ApiToken
+from rapport.directory.queries import scope_for
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health.check()
+    report["version"] = __version__
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@login_required
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in landing page: who you are, your API tokens, where to go next."""
+    person = request.user
+    context = {
+        "scope": scope_for(person),  # type: ignore[arg-type]
+        "tokens": ApiToken.objects.filter(person=person, revoked_at__isnull=True),
+        "new_key": request.session.pop("new_token_key", None),
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    _, key = tokens.create_token(
+        request.user,  # type: ignore[arg-type]
+        request.user,  # type: ignore[arg-type]
+        name=request.POST.get("name", "")[:100],
+    )
+    # Shown once on the next page, then gone: only its hash is stored.
+    request.session["new_token_key"] = key
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, person=request.user).first()
+    if token is not None:
+        tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+    return redirect("home")

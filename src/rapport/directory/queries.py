@@ -1,0 +1,155 @@
+"""Reads of the directory, and the scope of what a person may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from rapport.directory.models import (
+    OrgKind,
+    Organisation,
+    OrgMembership,
+    Party,
+    Person,
+    Team,
+    TeamMembership,
+    TeamRole,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything permission checks need to know about one person, read once."""
+
+    person_id: int | None
+    staff_role: str
+    team_party_ids: frozenset[int] = frozenset()
+    lead_team_party_ids: frozenset[int] = frozenset()
+    # Vendor/contractor organisations the person works for: they act as provider.
+    provider_org_party_ids: frozenset[int] = frozenset()
+    # Organisations whose every request the person may follow (org admins).
+    admin_org_party_ids: frozenset[int] = frozenset()
+    # Every party the person can raise a request for (their orgs and teams).
+    client_party_ids: frozenset[int] = frozenset()
+    own_org_party_id: int | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_role)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.staff_role in ("admin", "manager")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.staff_role == "admin"
+
+    @property
+    def is_employee(self) -> bool:
+        return self.own_org_party_id is not None or self.is_staff
+
+    def serves(self, provider_party_id: int | None) -> bool:
+        """True when the person works for the provider of a ticket."""
+        if provider_party_id is None:
+            return False
+        if self.sees_everything:
+            return True
+        return provider_party_id in self.team_party_ids or (
+            provider_party_id in self.provider_org_party_ids
+        )
+
+
+ANONYMOUS = Scope(person_id=None, staff_role="")
+
+
+def scope_for(person: Person | None) -> Scope:
+    """The person's scope, cached on the object for the rest of the request."""
+    if person is None or not person.is_authenticated or not person.is_active:
+        return ANONYMOUS
+    cached = getattr(person, "_rapport_scope", None)
+    if cached is not None:
+        return cached
+    teams = list(
+        TeamMembership.objects.filter(person=person).values_list("team__party_id", "role")
+    )
+    orgs = list(
+        OrgMembership.objects.filter(person=person).values_list(
+            "organisation__party_id", "organisation__kind", "is_admin"
+        )
+    )
+    own = [pid for pid, kind, _ in orgs if kind == OrgKind.OWN]
+    team_party_ids = frozenset(pid for pid, _ in teams)
+    scope = Scope(
+        person_id=person.pk,
+        staff_role=person.staff_role,
+        team_party_ids=team_party_ids if person.staff_role else frozenset(),
+        lead_team_party_ids=frozenset(pid for pid, role in teams if role == TeamRole.LEAD),
+        provider_org_party_ids=frozenset(
+            pid for pid, kind, _ in orgs if kind in (OrgKind.VENDOR, OrgKind.CONTRACTOR)
+        ),
+        admin_org_party_ids=frozenset(pid for pid, _, is_admin in orgs if is_admin),
+        client_party_ids=frozenset(pid for pid, _, _ in orgs) | team_party_ids,
+        own_org_party_id=own[0] if own else None,
+    )
+    person._rapport_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def forget_scope(person: Person) -> None:
+    if hasattr(person, "_rapport_scope"):
+        del person._rapport_scope
+
+
+def own_organisation() -> Organisation | None:
+    return Organisation.objects.filter(kind=OrgKind.OWN).select_related("party").first()
+
+
+def visible_organisations(scope: Scope) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("party").order_by("name", "id")
+    if scope.is_staff:
+        return qs
+    return qs.filter(party_id__in=scope.client_party_ids | scope.provider_org_party_ids)
+
+
+def visible_teams(scope: Scope) -> QuerySet[Team]:
+    """Staff and employees see every team (any employee may ask any team);
+    outside contacts see the teams that serve them under an agreement."""
+    qs = Team.objects.select_related("party").order_by("name", "id")
+    if scope.is_employee:
+        return qs
+    from rapport.agreements.models import Agreement
+
+    serving = Agreement.objects.filter(client_id__in=scope.client_party_ids).values("provider_id")
+    return qs.filter(party_id__in=serving)
+
+
+def visible_people(scope: Scope) -> QuerySet[Person]:
+    qs = Person.objects.order_by("full_name", "username", "id")
+    if scope.is_staff:
+        return qs
+    if scope.person_id is None:
+        return qs.none()
+    visible = Q(pk=scope.person_id)
+    if scope.admin_org_party_ids:
+        visible |= Q(org_memberships__organisation__party_id__in=scope.admin_org_party_ids)
+    return qs.filter(visible).distinct()
+
+
+def visible_parties(scope: Scope) -> QuerySet[Party]:
+    qs = Party.objects.order_by("name", "id")
+    if scope.is_staff:
+        return qs
+    return qs.filter(
+        Q(pk__in=scope.client_party_ids | scope.provider_org_party_ids)
+        | Q(pk__in=visible_teams(scope).values("party_id"))
+    )
+
+
+def person_by_login(login: str) -> Person | None:
+    return Person.objects.filter(Q(username=login) | Q(email__iexact=login)).first()

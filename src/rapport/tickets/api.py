@@ -1,0 +1,313 @@
+"""Tickets, their messages, events and tags; uploads and attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import FileResponse, HttpRequest
+from ninja import File, Query, Router, UploadedFile
+from ninja.errors import HttpError
+from pydantic import Field
+
+from rapport.core.choices import Priority
+from rapport.core.errors import Invalid, NotFound
+from rapport.core.pagination import paginate
+from rapport.directory.models import Party, Person
+from rapport.directory.queries import scope_for, visible_people
+from rapport.tickets import actions, queries
+from rapport.tickets.models import Status, Ticket
+from rapport.tickets.schemas import (
+    EventPage,
+    MergeIn,
+    MessageCreate,
+    MessageOut,
+    MessagePage,
+    StatusOut,
+    TagsIn,
+    TicketCreate,
+    TicketDetail,
+    TicketFilters,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    UploadOut,
+    event_out,
+    message_out,
+    ticket_out,
+)
+
+router = Router(tags=["tickets"])
+
+SORTS = {
+    "updated_at": ("updated_at", True),
+    "created_at": ("created_at", True),
+    "priority": ("priority", False),
+    "number": ("id", False),
+}
+
+
+def _me(request: HttpRequest) -> Person:
+    return request.user  # type: ignore[return-value]
+
+
+def _ticket(request: HttpRequest, number: int) -> Ticket:
+    return queries.get_ticket(scope_for(_me(request)), number)
+
+
+def _status(slug: str) -> Status:
+    status = Status.objects.filter(slug=slug).first()
+    if status is None:
+        raise Invalid(f"There is no status {slug!r}.", field="status")
+    return status
+
+
+def _person(request: HttpRequest, person_id: int, field: str) -> Person:
+    person = visible_people(scope_for(_me(request))).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"There is no person {person_id} you can see.", field=field)
+    return person
+
+
+def _party(party_id: int, field: str) -> Party:
+    party = Party.objects.filter(pk=party_id).first()
+    if party is None:
+        raise NotFound(f"There is no party {party_id}.", field=field)
+    return party
+
+
+@router.get("/statuses", response=list[StatusOut], summary="The statuses a ticket can have")
+def list_statuses(request: HttpRequest) -> list[Status]:
+    return queries.statuses()
+
+
+@router.get("/tags", response=list[str], summary="Tags in use")
+def list_tags(
+    request: HttpRequest, prefix: str | None = Query(None, max_length=64), limit: int = Query(25, ge=1, le=100)
+) -> list[str]:
+    qs = queries.tag_names()
+    if prefix:
+        qs = qs.filter(name__startswith=prefix.lower())
+    return list(qs.values_list("name", flat=True)[:limit])
+
+
+@router.get("/tickets", response=TicketPage, summary="List tickets you can see")
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+    me = _me(request)
+    qs = queries.visible_tickets(scope_for(me))
+    assignee: int | None = None
+    if filters.assignee == "me":
+        assignee = me.pk
+    elif filters.assignee and filters.assignee != "none":
+        assignee = int(filters.assignee)
+    qs = queries.filter_tickets(
+        qs,
+        status=filters.status,
+        category=filters.category,
+        priority=Priority.from_name(filters.priority) if filters.priority else None,
+        provider=filters.provider,
+        client=filters.client,
+        assignee=assignee,
+        unassigned=filters.assignee == "none",
+        requester=filters.requester,
+        tag=filters.tag.lower() if filters.tag else None,
+        text=filters.q,
+        updated_since=filters.updated_since,
+    )
+    field, is_datetime = SORTS[filters.sort.lstrip("-")]
+    items, cursor = paginate(
+        queries.with_list_joins(qs),
+        field=field,
+        descending=filters.sort.startswith("-"),
+        cursor=filters.cursor,
+        limit=filters.limit,
+        is_datetime=is_datetime,
+    )
+    return {"items": [ticket_out(t) for t in items], "next_cursor": cursor}
+
+
+@router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
+def create_ticket(request: HttpRequest, payload: TicketCreate) -> tuple[int, dict[str, Any]]:
+    me = _me(request)
+    with transaction.atomic():
+        ticket = actions.create_ticket(
+            me,
+            subject=payload.subject,
+            body=payload.body,
+            provider=_party(payload.provider, "provider"),
+            requester=_person(request, payload.requester, "requester")
+            if payload.requester
+            else None,
+            client=_party(payload.client, "client") if payload.client else None,
+            priority=Priority.from_name(payload.priority) if payload.priority else None,
+            channel=payload.channel,
+            body_is_html=payload.body_is_html,
+            tags=payload.tags,
+            parent=_ticket(request, payload.parent) if payload.parent else None,
+            assignee=_person(request, payload.assignee, "assignee") if payload.assignee else None,
+            attachments=payload.attachments,
+        )
+    return 201, _detail(request, ticket.pk)
+
+
+def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
+    scope = scope_for(_me(request))
+    ticket = queries.get_ticket(scope, number)
+    data = ticket_out(ticket)
+    data["messages"] = [message_out(m) for m in queries.thread(scope, ticket)]
+    data["children"] = list(
+        queries.visible_tickets(scope).filter(parent=ticket).order_by("id").values_list(
+            "id", flat=True
+        )
+    )
+    return data
+
+
+@router.get("/tickets/{number}", response=TicketDetail, summary="One ticket with its thread")
+def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
+    return _detail(request, number)
+
+
+@router.patch("/tickets/{number}", response=TicketOut, summary="Change subject, status, priority or assignee")
+def patch_ticket(request: HttpRequest, number: int, payload: TicketPatch) -> dict[str, Any]:
+    me = _me(request)
+    changes = payload.model_fields_set
+    if not changes:
+        raise Invalid("Nothing to change.")
+    with transaction.atomic():
+        ticket = queries.get_ticket(scope_for(me), number)
+        if "subject" in changes and payload.subject is not None:
+            actions.set_subject(me, ticket, payload.subject)
+        if "priority" in changes and payload.priority is not None:
+            actions.set_priority(me, ticket, Priority.from_name(payload.priority))
+        if "assignee" in changes:
+            assignee = _person(request, payload.assignee, "assignee") if payload.assignee else None
+            actions.assign(me, ticket, assignee)
+        if "status" in changes and payload.status is not None:
+            actions.set_status(me, ticket, _status(payload.status))
+    return ticket_out(_ticket(request, number))
+
+
+@router.get("/tickets/{number}/messages", response=MessagePage, summary="The thread of a ticket")
+def list_messages(
+    request: HttpRequest,
+    number: int,
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(25, ge=1, le=100),
+) -> dict[str, Any]:
+    scope = scope_for(_me(request))
+    ticket = queries.get_ticket(scope, number)
+    items, next_cursor = paginate(
+        queries.thread(scope, ticket),
+        field="created_at",
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        is_datetime=True,
+    )
+    return {"items": [message_out(m) for m in items], "next_cursor": next_cursor}
+
+
+@router.post("/tickets/{number}/messages", response={201: MessageOut}, summary="Reply, or add an internal note")
+def create_message(
+    request: HttpRequest, number: int, payload: MessageCreate
+) -> tuple[int, dict[str, Any]]:
+    me = _me(request)
+    with transaction.atomic():
+        ticket = queries.get_ticket(scope_for(me), number)
+        if payload.internal:
+            if payload.status:
+                raise Invalid("A status goes with a reply, not a note.", field="status")
+            message = actions.add_note(
+                me, ticket, body=payload.body, body_is_html=payload.body_is_html,
+                attachments=payload.attachments,
+            )  # fmt: skip
+        else:
+            message = actions.reply(
+                me, ticket, body=payload.body, body_is_html=payload.body_is_html,
+                attachments=payload.attachments,
+                status=_status(payload.status) if payload.status else None,
+                channel="api",
+            )  # fmt: skip
+    message = queries.thread(scope_for(me), ticket).get(pk=message.pk)
+    return 201, message_out(message)
+
+
+@router.get("/tickets/{number}/events", response=EventPage, summary="The change history of a ticket")
+def list_events(
+    request: HttpRequest,
+    number: int,
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(25, ge=1, le=100),
+) -> dict[str, Any]:
+    scope = scope_for(_me(request))
+    ticket = queries.get_ticket(scope, number)
+    items, next_cursor = paginate(
+        queries.history(scope, ticket),
+        field="created_at",
+        descending=False,
+        cursor=cursor,
+        limit=limit,
+        is_datetime=True,
+    )
+    return {"items": [event_out(e) for e in items], "next_cursor": next_cursor}
+
+
+@router.post("/tickets/{number}/tags", response=TicketOut, summary="Add tags")
+def add_tags(request: HttpRequest, number: int, payload: TagsIn) -> dict[str, Any]:
+    actions.tag(_me(request), _ticket(request, number), payload.tags)
+    return ticket_out(_ticket(request, number))
+
+
+@router.delete("/tickets/{number}/tags/{tag}", response=TicketOut, summary="Remove a tag")
+def remove_tag(request: HttpRequest, number: int, tag: str) -> dict[str, Any]:
+    actions.untag(_me(request), _ticket(request, number), [tag])
+    return ticket_out(_ticket(request, number))
+
+
+@router.post("/tickets/{number}/merge", response=TicketOut, summary="Merge this ticket into another")
+def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> dict[str, Any]:
+    source = _ticket(request, number)
+    target = _ticket(request, payload.into)
+    actions.merge(_me(request), source, target)
+    return ticket_out(_ticket(request, target.pk))
+
+
+@router.post("/tickets/{number}/reopen", response=TicketOut, summary="Reopen a solved or closed ticket")
+def reopen_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
+    actions.reopen(_me(request), _ticket(request, number))
+    return ticket_out(_ticket(request, number))
+
+
+@router.post("/uploads", response={201: UploadOut}, summary="Upload a file to attach to a message")
+def upload(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    if file.size is None:
+        raise HttpError(400, "The upload has no size.")
+    attachment = actions.upload(
+        _me(request),
+        stream=file,
+        filename=file.name or "attachment",
+        size=file.size,
+        content_type=file.content_type or "",
+    )
+    return 201, {
+        "token": attachment.token.hex,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }
+
+
+@router.get("/attachments/{attachment_id}", summary="Download an attachment", response={200: None})
+def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = queries.get_attachment(scope_for(_me(request)), attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    # Never let a browser render an uploaded file as a page of ours.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,207 @@
+"""Tickets, their thread (messages and attachments) and their append-only event log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+
+from rapport.agreements.models import Agreement
+from rapport.core.choices import Priority, StatusCategory
+from rapport.directory.models import Party, Person
+
+
+class Status(models.Model):
+    """A named status; its category is what clocks, queues and reports use."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    category = models.CharField(max_length=16, choices=StatusCategory.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(
+        default=False, help_text="The status a new or reopened ticket of this category gets."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "statuses"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    EMAIL = "email", "E-mail"
+    API = "api", "API"
+    PHONE = "phone", "Phone"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    """A request from a client party to a provider party.
+
+    The primary key is the ticket number people quote ("#1234").
+    `status_category` mirrors `status.category` so queues filter on one
+    indexed column without a join.
+    """
+
+    subject = models.CharField(max_length=300)
+    requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests")
+    client_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    provider_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="+")
+    status_category = models.CharField(max_length=16, choices=StatusCategory.choices)
+    assignee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_tickets"
+    )
+    tags = models.ManyToManyField(Tag, through="TicketTag", related_name="tickets")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    message_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+            models.Index(
+                fields=["provider_party", "status_category", "updated_at"], name="ticket_provider"
+            ),
+            models.Index(fields=["provider_party", "updated_at"], name="ticket_provider_upd"),
+            models.Index(fields=["status_category", "updated_at"], name="ticket_category"),
+            models.Index(fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"),
+            models.Index(fields=["requester", "updated_at"], name="ticket_requester"),
+            models.Index(fields=["client_party", "updated_at"], name="ticket_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+    @property
+    def priority_name(self) -> str:
+        return str(Priority(self.priority).label)
+
+
+class TicketTag(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="ticket_tag_unique")]
+        indexes = [models.Index(fields=["tag", "ticket"], name="tickettag_by_tag")]
+
+
+class Side(models.TextChoices):
+    CLIENT = "client", "Client"
+    PROVIDER = "provider", "Provider"
+    SYSTEM = "system", "System"
+
+
+class Message(models.Model):
+    """A public reply or an internal note. Internal notes never reach clients or vendors."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author_side = models.CharField(max_length=8, choices=Side.choices)
+    is_internal = models.BooleanField(default=False)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_thread")]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random folder keeps names from colliding and from being guessable.
+    return f"attachments/{instance.token.hex[:2]}/{instance.token.hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file uploaded by someone; pending until a message claims it."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploader = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Event(models.Model):
+    """One change to a ticket: who, when, what, old → new. Never updated or deleted."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    kind = models.CharField(max_length=32)
+    field = models.CharField(max_length=32, blank=True)
+    old_value = models.CharField(max_length=300, blank=True)
+    new_value = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="event_log")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class SearchDocument(models.Model):
+    """The searchable text of a ticket (subject and public messages).
+
+    Internal notes are left out so a client's search can never hint at them.
+    SQLite indexes it with FTS5 and PostgreSQL with a GIN index over
+    to_tsvector; both are created by this app's migrations.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    body = models.TextField()

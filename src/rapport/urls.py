@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from rapport.api.api import api
+from rapport.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tokens/new", views.token_create, name="token-create"),
+    path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
