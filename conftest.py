@@ -30,3 +30,10 @@ def world(db: None) -> World:
 @pytest.fixture(autouse=True)
 def _media_root(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    # Argon2 is deliberately slow; tests create dozens of people. The production
+    # setting is asserted on its own in core/tests/test_auth.py.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -106,6 +106,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # A file, not memory, so a real worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.Person"
@@ -156,7 +158,10 @@ HUEY: dict[str, object] = {
     "name": "rapport",
     "immediate": False,
     "utc": True,
-    "consumer": {"workers": int(os.environ.get("RAPPORT_WORKER_THREADS", "2")), "worker_type": "thread"},
+    "consumer": {
+        "workers": int(os.environ.get("RAPPORT_WORKER_THREADS", "2")),
+        "worker_type": "thread",
+    },
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}})

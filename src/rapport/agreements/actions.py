@@ -208,7 +208,9 @@ def create_agreement(
     try:
         priority = Priority.from_name(default_priority)
     except ValueError:
-        raise Invalid(f"Priority is one of {', '.join(Priority.names())}.", field="default_priority")
+        raise Invalid(
+            f"Priority is one of {', '.join(Priority.names())}.", field="default_priority"
+        )
     agreement = Agreement.objects.create(
         name=name,
         kind=kind,
@@ -217,9 +219,9 @@ def create_agreement(
         calendar=calendar,
         active_from=active_from,
         active_until=active_until,
-        pauses=_clean_pauses(pauses) if pauses is not None else Agreement._meta.get_field(
-            "pauses"
-        ).get_default(),
+        pauses=_clean_pauses(pauses)
+        if pauses is not None
+        else Agreement._meta.get_field("pauses").get_default(),
         default_priority=priority,
         clients_choose_priority=clients_choose_priority,
         created_at=clock.now(),

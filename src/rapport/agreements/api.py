@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from rapport.agreements import actions
@@ -199,8 +199,8 @@ def list_calendars(request: HttpRequest, params: Query[ListParams]) -> dict[str,
 
 
 @router.post("/calendars", response={201: CalendarOut}, summary="Create a calendar")
-def create_calendar(request: HttpRequest, payload: CalendarCreate) -> tuple[int, Calendar]:
-    return 201, actions.create_calendar(_me(request), **_calendar_data(payload))
+def create_calendar(request: HttpRequest, payload: CalendarCreate) -> Status[Calendar]:
+    return Status(201, actions.create_calendar(_me(request), **_calendar_data(payload)))
 
 
 @router.get("/calendars/{calendar_id}", response=CalendarOut, summary="One calendar")
@@ -253,7 +253,7 @@ def list_agreements(
 
 
 @router.post("/agreements", response={201: AgreementOut}, summary="Create an agreement")
-def create_agreement(request: HttpRequest, payload: AgreementCreate) -> tuple[int, dict[str, Any]]:
+def create_agreement(request: HttpRequest, payload: AgreementCreate) -> Status[dict[str, Any]]:
     me = _me(request)
     actions.require_admin(me)  # before looking anything up: non-admins learn nothing
     agreement = actions.create_agreement(
@@ -270,7 +270,7 @@ def create_agreement(request: HttpRequest, payload: AgreementCreate) -> tuple[in
         default_priority=payload.default_priority,
         clients_choose_priority=payload.clients_choose_priority,
     )
-    return 201, agreement_out(_agreement(request, agreement.pk))
+    return Status(201, agreement_out(_agreement(request, agreement.pk)))
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut, summary="One agreement")

@@ -39,7 +39,7 @@ for exc_class in (
     PermissionDenied,
     SuspiciousOperation,
 ):
-    api.add_exception_handler(exc_class, handle)
+    api.add_exception_handler(exc_class, handle)  # type: ignore[arg-type]
 
 api.add_router("", directory_router)
 api.add_router("", agreements_router)

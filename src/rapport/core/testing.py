@@ -162,8 +162,6 @@ def build_world() -> World:
         other_sla=agreement("Initech support", "sla", support.party, other_customer.party),
         ola=agreement("IT for everyone", "ola", it.party, own.party),
         uc=agreement("PrintCo printer care", "uc", vendor.party, support.party),
-        contractor_uc=agreement(
-            "FixIt on-site for Globex", "uc", contractor.party, customer.party
-        ),
+        contractor_uc=agreement("FixIt on-site for Globex", "uc", contractor.party, customer.party),
         people=people,
     )

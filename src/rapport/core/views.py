@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport import __version__
 from rapport.core import health, tokens
 from rapport.core.models import ApiToken
+from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
 
 
@@ -24,9 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in landing page: who you are, your API tokens, where to go next."""
-    person = request.user
+    person = cast(Person, request.user)
     context = {
-        "scope": scope_for(person),  # type: ignore[arg-type]
+        "scope": scope_for(person),
         "tokens": ApiToken.objects.filter(person=person, revoked_at__isnull=True),
         "new_key": request.session.pop("new_token_key", None),
     }
@@ -36,11 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    _, key = tokens.create_token(
-        request.user,  # type: ignore[arg-type]
-        request.user,  # type: ignore[arg-type]
-        name=request.POST.get("name", "")[:100],
-    )
+    person = cast(Person, request.user)
+    _, key = tokens.create_token(person, person, name=request.POST.get("name", "")[:100])
     # Shown once on the next page, then gone: only its hash is stored.
     request.session["new_token_key"] = key
     return redirect("home")
@@ -49,7 +49,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, person=request.user).first()
+    person = cast(Person, request.user)
+    token = ApiToken.objects.filter(pk=token_id, person=person).first()
     if token is not None:
-        tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+        tokens.revoke_token(person, token)
     return redirect("home")

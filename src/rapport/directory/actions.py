@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from rapport.core import clock
 from rapport.core.errors import Conflict, Invalid, PermissionDenied
 from rapport.directory.models import (
-    OrgKind,
     Organisation,
+    OrgKind,
     OrgMembership,
     Party,
     PartyKind,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import EmailStr, Field
 
 from rapport.core.errors import NotFound
@@ -166,7 +166,7 @@ def me(request: HttpRequest) -> dict[str, object]:
         "org_admin_of": sorted(
             person.org_memberships.filter(is_admin=True).values_list("organisation_id", flat=True)
         ),
-        "name": person.display_name,
+        "display_name": person.display_name,
         "staff_role": scope.staff_role,
     }
 
@@ -211,10 +211,8 @@ def list_organisations(
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="Create an organisation")
-def create_organisation(
-    request: HttpRequest, payload: OrganisationCreate
-) -> tuple[int, Organisation]:
-    return 201, actions.create_organisation(_me(request), **payload.dict())
+def create_organisation(request: HttpRequest, payload: OrganisationCreate) -> Status[Organisation]:
+    return Status(201, actions.create_organisation(_me(request), **payload.dict()))
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut, summary="One organisation")
@@ -233,21 +231,21 @@ def patch_organisation(
 @router.post(
     "/organisations/{org_id}/members", response={204: None}, summary="Add or update a member"
 )
-def add_org_member(request: HttpRequest, org_id: int, payload: OrgMemberIn) -> tuple[int, None]:
+def add_org_member(request: HttpRequest, org_id: int, payload: OrgMemberIn) -> Status[None]:
     org = _organisation(request, org_id)
     actions.add_org_member(
         _me(request), org, _person(request, payload.person), is_admin=payload.is_admin
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
     "/organisations/{org_id}/members/{person_id}", response={204: None}, summary="Remove a member"
 )
-def remove_org_member(request: HttpRequest, org_id: int, person_id: int) -> tuple[int, None]:
+def remove_org_member(request: HttpRequest, org_id: int, person_id: int) -> Status[None]:
     org = _organisation(request, org_id)
     actions.remove_org_member(_me(request), org, _person(request, person_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- teams -------------------------------------------------------------------
@@ -270,8 +268,10 @@ def list_teams(request: HttpRequest, params: Query[ListParams]) -> dict[str, obj
 
 
 @router.post("/teams", response={201: TeamOut}, summary="Create a team")
-def create_team(request: HttpRequest, payload: TeamCreate) -> tuple[int, Team]:
-    return 201, actions.create_team(_me(request), name=payload.name, email=str(payload.email))
+def create_team(request: HttpRequest, payload: TeamCreate) -> Status[Team]:
+    return Status(
+        201, actions.create_team(_me(request), name=payload.name, email=str(payload.email))
+    )
 
 
 @router.get("/teams/{team_id}", response=TeamOut, summary="One team")
@@ -297,20 +297,18 @@ def team_members(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
 
 
 @router.post("/teams/{team_id}/members", response={204: None}, summary="Add or update a member")
-def add_team_member(request: HttpRequest, team_id: int, payload: TeamMemberIn) -> tuple[int, None]:
+def add_team_member(request: HttpRequest, team_id: int, payload: TeamMemberIn) -> Status[None]:
     team = _team(request, team_id)
     actions.add_team_member(_me(request), team, _person(request, payload.person), role=payload.role)
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
     "/teams/{team_id}/members/{person_id}", response={204: None}, summary="Remove a member"
 )
-def remove_team_member(request: HttpRequest, team_id: int, person_id: int) -> tuple[int, None]:
-    actions.remove_team_member(
-        _me(request), _team(request, team_id), _person(request, person_id)
-    )
-    return 204, None
+def remove_team_member(request: HttpRequest, team_id: int, person_id: int) -> Status[None]:
+    actions.remove_team_member(_me(request), _team(request, team_id), _person(request, person_id))
+    return Status(204, None)
 
 
 # --- people ------------------------------------------------------------------
@@ -331,9 +329,7 @@ def list_people(
     if q:
         from django.db.models import Q
 
-        qs = qs.filter(
-            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q)
-        )
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q))
     items, cursor = paginate(
         qs, field="id", descending=False, cursor=params.cursor, limit=params.limit
     )
@@ -341,10 +337,10 @@ def list_people(
 
 
 @router.post("/people", response={201: PersonOut}, summary="Create a person")
-def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonCreate) -> Status[Person]:
     data = payload.dict()
     data["email"] = str(data["email"])
-    return 201, actions.create_person(_me(request), **data)
+    return Status(201, actions.create_person(_me(request), **data))
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from rapport.directory.models import (
-    OrgKind,
     Organisation,
+    OrgKind,
     OrgMembership,
     Party,
     Person,
@@ -75,9 +75,7 @@ def scope_for(person: Person | None) -> Scope:
     cached = getattr(person, "_rapport_scope", None)
     if cached is not None:
         return cached
-    teams = list(
-        TeamMembership.objects.filter(person=person).values_list("team__party_id", "role")
-    )
+    teams = list(TeamMembership.objects.filter(person=person).values_list("team__party_id", "role"))
     orgs = list(
         OrgMembership.objects.filter(person=person).values_list(
             "organisation__party_id", "organisation__kind", "is_admin"

@@ -147,9 +147,7 @@ def _claim_attachments(
     if not tokens:
         return []
     rows = list(
-        Attachment.objects.select_for_update().filter(
-            token__in=list(tokens), message__isnull=True
-        )
+        Attachment.objects.select_for_update().filter(token__in=list(tokens), message__isnull=True)
     )
     if actor is not None:
         rows = [a for a in rows if a.uploader_id == actor.pk]
@@ -201,7 +199,9 @@ def create_ticket(
     if client is None:
         client = default_client_party(requester)
         if client is None:
-            raise Invalid("The requester belongs to no organisation; name a client.", field="client")
+            raise Invalid(
+                "The requester belongs to no organisation; name a client.", field="client"
+            )
     if not provider.can_provide:
         raise Invalid("The provider must be a team, a vendor or a contractor.", field="provider")
     if client.pk == provider.pk:
@@ -212,14 +212,17 @@ def create_ticket(
     now = clock.now()
     agreement, reason = match_agreement(client, provider, now.date())
     if not scope.is_staff and agreement is None and not (client.is_internal and provider.is_team):
-        raise Invalid(f"{provider.name} does not provide service to {client.name}.", field="provider")
+        raise Invalid(
+            f"{provider.name} does not provide service to {client.name}.", field="provider"
+        )
+    usual_priority = agreement.default_priority if agreement else Priority.NORMAL
+    clients_choose = agreement is not None and agreement.clients_choose_priority
     if priority is None:
-        priority = agreement.default_priority if agreement else Priority.NORMAL
+        priority = usual_priority
     elif priority not in Priority.values:
         raise Invalid(f"Priority is one of {', '.join(Priority.names())}.", field="priority")
-    elif not scope.is_staff and not (agreement and agreement.clients_choose_priority):
-        if priority != (agreement.default_priority if agreement else Priority.NORMAL):
-            raise PermissionDenied("Your agreement does not let you choose the priority.")
+    elif not scope.is_staff and not clients_choose and priority != usual_priority:
+        raise PermissionDenied("Your agreement does not let you choose the priority.")
     tag_names = sorted({clean_tag(t) for t in tags})
     if parent is not None and not can_view(scope, parent):
         raise NotFound(f"There is no ticket #{parent.pk} you can see.", field="parent")

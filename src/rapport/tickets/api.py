@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
-from pydantic import Field
 
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound
@@ -16,7 +15,8 @@ from rapport.core.pagination import paginate
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import scope_for, visible_people
 from rapport.tickets import actions, queries
-from rapport.tickets.models import Status, Ticket
+from rapport.tickets.models import Status as TicketStatus
+from rapport.tickets.models import Ticket
 from rapport.tickets.schemas import (
     EventPage,
     MergeIn,
@@ -55,8 +55,8 @@ def _ticket(request: HttpRequest, number: int) -> Ticket:
     return queries.get_ticket(scope_for(_me(request)), number)
 
 
-def _status(slug: str) -> Status:
-    status = Status.objects.filter(slug=slug).first()
+def _status(slug: str) -> TicketStatus:
+    status = TicketStatus.objects.filter(slug=slug).first()
     if status is None:
         raise Invalid(f"There is no status {slug!r}.", field="status")
     return status
@@ -77,13 +77,15 @@ def _party(party_id: int, field: str) -> Party:
 
 
 @router.get("/statuses", response=list[StatusOut], summary="The statuses a ticket can have")
-def list_statuses(request: HttpRequest) -> list[Status]:
+def list_statuses(request: HttpRequest) -> list[TicketStatus]:
     return queries.statuses()
 
 
 @router.get("/tags", response=list[str], summary="Tags in use")
 def list_tags(
-    request: HttpRequest, prefix: str | None = Query(None, max_length=64), limit: int = Query(25, ge=1, le=100)
+    request: HttpRequest,
+    prefix: str | None = Query(None, max_length=64),
+    limit: int = Query(25, ge=1, le=100),
 ) -> list[str]:
     qs = queries.tag_names()
     if prefix:
@@ -127,7 +129,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 
 
 @router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
-def create_ticket(request: HttpRequest, payload: TicketCreate) -> tuple[int, dict[str, Any]]:
+def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[str, Any]]:
     me = _me(request)
     with transaction.atomic():
         ticket = actions.create_ticket(
@@ -147,7 +149,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> tuple[int, dic
             assignee=_person(request, payload.assignee, "assignee") if payload.assignee else None,
             attachments=payload.attachments,
         )
-    return 201, _detail(request, ticket.pk)
+    return Status(201, _detail(request, ticket.pk))
 
 
 def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
@@ -156,9 +158,10 @@ def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
     data = ticket_out(ticket)
     data["messages"] = [message_out(m) for m in queries.thread(scope, ticket)]
     data["children"] = list(
-        queries.visible_tickets(scope).filter(parent=ticket).order_by("id").values_list(
-            "id", flat=True
-        )
+        queries.visible_tickets(scope)
+        .filter(parent=ticket)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     return data
 
@@ -168,7 +171,9 @@ def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
     return _detail(request, number)
 
 
-@router.patch("/tickets/{number}", response=TicketOut, summary="Change subject, status, priority or assignee")
+@router.patch(
+    "/tickets/{number}", response=TicketOut, summary="Change subject, status, priority or assignee"
+)
 def patch_ticket(request: HttpRequest, number: int, payload: TicketPatch) -> dict[str, Any]:
     me = _me(request)
     changes = payload.model_fields_set
@@ -208,10 +213,14 @@ def list_messages(
     return {"items": [message_out(m) for m in items], "next_cursor": next_cursor}
 
 
-@router.post("/tickets/{number}/messages", response={201: MessageOut}, summary="Reply, or add an internal note")
+@router.post(
+    "/tickets/{number}/messages",
+    response={201: MessageOut},
+    summary="Reply, or add an internal note",
+)
 def create_message(
     request: HttpRequest, number: int, payload: MessageCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     me = _me(request)
     with transaction.atomic():
         ticket = queries.get_ticket(scope_for(me), number)
@@ -230,10 +239,12 @@ def create_message(
                 channel="api",
             )  # fmt: skip
     message = queries.thread(scope_for(me), ticket).get(pk=message.pk)
-    return 201, message_out(message)
+    return Status(201, message_out(message))
 
 
-@router.get("/tickets/{number}/events", response=EventPage, summary="The change history of a ticket")
+@router.get(
+    "/tickets/{number}/events", response=EventPage, summary="The change history of a ticket"
+)
 def list_events(
     request: HttpRequest,
     number: int,
@@ -265,7 +276,9 @@ def remove_tag(request: HttpRequest, number: int, tag: str) -> dict[str, Any]:
     return ticket_out(_ticket(request, number))
 
 
-@router.post("/tickets/{number}/merge", response=TicketOut, summary="Merge this ticket into another")
+@router.post(
+    "/tickets/{number}/merge", response=TicketOut, summary="Merge this ticket into another"
+)
 def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> dict[str, Any]:
     source = _ticket(request, number)
     target = _ticket(request, payload.into)
@@ -273,14 +286,16 @@ def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> dict[st
     return ticket_out(_ticket(request, target.pk))
 
 
-@router.post("/tickets/{number}/reopen", response=TicketOut, summary="Reopen a solved or closed ticket")
+@router.post(
+    "/tickets/{number}/reopen", response=TicketOut, summary="Reopen a solved or closed ticket"
+)
 def reopen_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
     actions.reopen(_me(request), _ticket(request, number))
     return ticket_out(_ticket(request, number))
 
 
 @router.post("/uploads", response={201: UploadOut}, summary="Upload a file to attach to a message")
-def upload(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     if file.size is None:
         raise HttpError(400, "The upload has no size.")
     attachment = actions.upload(
@@ -290,12 +305,15 @@ def upload(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[st
         size=file.size,
         content_type=file.content_type or "",
     )
-    return 201, {
-        "token": attachment.token.hex,
-        "filename": attachment.filename,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-    }
+    return Status(
+        201,
+        {
+            "token": attachment.token.hex,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+    )
 
 
 @router.get("/attachments/{attachment_id}", summary="Download an attachment", response={200: None})

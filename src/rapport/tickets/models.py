@@ -69,7 +69,9 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_tickets"
     )
-    tags = models.ManyToManyField(Tag, through="TicketTag", related_name="tickets")
+    tags: models.ManyToManyField[Tag, TicketTag] = models.ManyToManyField(
+        Tag, through="TicketTag", related_name="tickets"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -95,7 +97,9 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["provider_party", "updated_at"], name="ticket_provider_upd"),
             models.Index(fields=["status_category", "updated_at"], name="ticket_category"),
-            models.Index(fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"),
+            models.Index(
+                fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"
+            ),
             models.Index(fields=["requester", "updated_at"], name="ticket_requester"),
             models.Index(fields=["client_party", "updated_at"], name="ticket_client"),
         ]

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from rapport.core import search
 from rapport.core.errors import NotFound
+from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
 from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket
 
@@ -58,13 +59,19 @@ def get_ticket(scope: Scope, number: int, *, for_update: bool = False) -> Ticket
 
 
 def can_see_internal(scope: Scope, ticket: Ticket) -> bool:
-    """Internal notes: staff of the providing team, the assignee, admins and managers."""
+    """Internal notes are our staff's: the providing team, the assignee, admins and
+    managers; and, on work we handed to a vendor or contractor, the team that asked
+    (the vendor's users are never staff, so they never see them)."""
     if not scope.is_staff:
         return False
     return (
         scope.sees_everything
         or ticket.provider_party_id in scope.team_party_ids
         or ticket.assignee_id == scope.person_id
+        or (
+            ticket.client_party_id in scope.team_party_ids
+            and ticket.provider_party.kind in (PartyKind.VENDOR, PartyKind.CONTRACTOR)
+        )
     )
 
 

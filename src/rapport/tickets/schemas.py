@@ -188,7 +188,11 @@ def ticket_out(t: Ticket) -> dict[str, Any]:
         "priority": Priority(t.priority).label,
         "channel": t.channel,
         "requester": person_ref(t.requester),
-        "client": {"id": t.client_party_id, "name": t.client_party.name, "kind": t.client_party.kind},
+        "client": {
+            "id": t.client_party_id,
+            "name": t.client_party.name,
+            "kind": t.client_party.kind,
+        },
         "provider": {
             "id": t.provider_party_id,
             "name": t.provider_party.name,

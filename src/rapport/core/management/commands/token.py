@@ -1,4 +1,4 @@
-"""`rapport token create USERNAME [--name N]`, `rapport token list USERNAME`, `rapport token revoke PREFIX`."""
+"""`rapport token create USERNAME [--name N]`, `token list USERNAME`, `token revoke PREFIX`."""
 
 from __future__ import annotations
 
@@ -44,4 +44,6 @@ class Command(BaseCommand):
         else:
             for token in ApiToken.objects.filter(person=person):
                 state = "revoked" if token.revoked_at else "active"
-                self.stdout.write(f"{token.prefix}…\t{token.name}\t{token.created_at:%Y-%m-%d}\t{state}")
+                self.stdout.write(
+                    f"{token.prefix}…\t{token.name}\t{token.created_at:%Y-%m-%d}\t{state}"
+                )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from rapport import settings as project_settings
+from rapport.core.testing import PASSWORD, World
+
+
+def test_passwords_are_hashed_with_argon2() -> None:
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_sign_in_shows_the_landing_page_and_makes_a_token(world: World) -> None:
+    browser = Client()
+    assert browser.get("/").status_code == 302
+    signed_in = browser.post(
+        "/accounts/login/", {"username": "agent", "password": PASSWORD}, follow=True
+    )
+    assert b"Welcome, Agent" in signed_in.content
+
+    page = browser.post("/tokens/new", {"name": "laptop"}, follow=True).content.decode()
+    key = re.search(r"rpt_[\w-]+", page)
+    assert key is not None
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key.group(0)}").get("/api/v1/me")
+    assert api.json()["username"] == "agent"
+    assert key.group(0) not in browser.get("/").content.decode()  # shown once
+
+
+def test_wrong_password_is_refused(world: World) -> None:
+    page = Client().post("/accounts/login/", {"username": "agent", "password": "nope"})
+    assert page.status_code == 200
+    assert b"do not match" in page.content
+
+
+def test_api_session_writes_need_csrf(world: World) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username="agent", password=PASSWORD)
+    assert browser.get("/api/v1/me").status_code == 200
+    refused = browser.post("/api/v1/tokens", '{"name": "x"}', content_type="application/json")
+    assert refused.status_code == 403
