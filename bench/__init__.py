@@ -1,0 +1,1 @@
+"""The benchmark behind `make bench`: a generated data set and timed API workloads."""

@@ -1,0 +1,190 @@
+"""Bulk loading of generated rows, one loader per database engine.
+
+The bench seeds in bulk on purpose: it is test data generation (like the
+factories of a test suite), and the one place in Rapport that writes tickets
+without going through the actions. Going through them would take hours for a
+million tickets; what is measured afterwards is the real code on real rows.
+
+Both loaders follow PostgreSQL's "Populating a Database": secondary indexes
+are dropped for the load and built again at the end (one sort beats a million
+retail inserts), and foreign keys are not checked row by row (the rows are
+consistent by construction). A failed load leaves a database without those
+indexes; the bench stops then, and its next run starts from scratch.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from django.core.management.color import no_style
+from django.db import connection
+from psycopg import sql
+
+from bench.dataset import COLUMNS, Rows
+from rapport.tickets.models import Event, Message, SearchDocument, Ticket, TicketTag
+
+MODELS = [Ticket, Message, Event, TicketTag, SearchDocument]
+FTS_INSERT_TRIGGER = "tickets_search_ai"
+
+
+class Loader(Protocol):
+    def load(self, rows: Rows) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def first_ticket_id() -> int:
+    """The next free ticket number, so seeding can continue an existing data set."""
+    last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
+def loader() -> Loader:
+    if connection.vendor == "postgresql":
+        return PostgresLoader()
+    return SqliteLoader()
+
+
+def analyze() -> None:
+    """Fresh statistics, so the planner sees the data set as it is."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Freshly copied rows have no visibility map or hint bits yet, which
+            # autovacuum would set soon after a real import; VACUUM does it now.
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
+
+
+class SqliteLoader:
+    """executemany on the raw sqlite3 connection, one transaction per batch."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.db: Any = connection.connection
+        # This connection only seeds: it may also leave syncing to the operating
+        # system (a crash loses a bench database, nothing else), sort index keys
+        # in two threads, and keep a quarter of a gigabyte of pages at hand.
+        for pragma in ("foreign_keys = OFF", "synchronous = OFF", "threads = 2",
+                       "cache_size = -262144"):  # fmt: skip
+            self.db.execute(f"PRAGMA {pragma}")
+        self.statements = {table: _insert_sql(table) for table in COLUMNS}
+        (self.trigger,) = self.db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
+        # Indexes SQLite made itself (primary keys, unique constraints) have no SQL.
+        self.indexes = [
+            (name, definition)
+            for name, table, definition in self.db.execute(
+                "SELECT name, tbl_name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND sql IS NOT NULL"
+            )
+            if table in COLUMNS
+        ]
+        self._in_transaction([f'DROP INDEX "{name}"' for name, _ in self.indexes])
+
+    def load(self, rows: Rows) -> None:
+        """The FTS5 insert trigger costs five times more than indexing the batch in
+        one statement, so the batch's transaction drops it, indexes its documents
+        itself and puts the trigger back: outside the transaction nothing changed."""
+        first, last = rows.ticket_ids
+
+        def insert(cursor: Any) -> None:
+            for table, values in rows.tables.items():
+                cursor.executemany(self.statements[table], values)
+
+        self._in_transaction(
+            [
+                f"DROP TRIGGER {FTS_INSERT_TRIGGER}",
+                insert,
+                lambda cursor: cursor.execute(
+                    "INSERT INTO tickets_search_fts (rowid, body) SELECT ticket_id, body"
+                    " FROM tickets_searchdocument WHERE ticket_id BETWEEN ? AND ?",
+                    (first, last),
+                ),
+                self.trigger,
+            ]
+        )
+
+    def finish(self) -> None:
+        self._in_transaction([definition for _, definition in self.indexes])
+
+    def _in_transaction(self, steps: list[Any]) -> None:
+        """Run SQL statements (or callables taking the cursor) in one transaction."""
+        cursor = self.db.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            for step in steps:
+                if callable(step):
+                    step(cursor)
+                else:
+                    cursor.execute(step)
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+
+def _insert_sql(table: str) -> str:
+    columns = COLUMNS[table]
+    placeholders = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+
+
+class PostgresLoader:
+    """COPY … FROM STDIN through psycopg 3, one transaction per batch."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.db: Any = connection.connection
+        (superuser,) = self.db.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        if superuser:  # only a superuser may skip the foreign-key triggers
+            self.db.execute("SET session_replication_role = replica")
+        self.indexes = self.db.execute(SECONDARY_INDEXES, (list(COLUMNS),)).fetchall()
+        with self.db.transaction():
+            for name, _ in self.indexes:
+                self.db.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+
+    def load(self, rows: Rows) -> None:
+        with self.db.transaction(), self.db.cursor() as cursor:
+            for table, values in rows.tables.items():
+                columns = ", ".join(COLUMNS[table])
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+
+    def finish(self) -> None:
+        """Build the indexes again, two at a time (GIN, the longest, first), and move
+        the sequences past the ticket numbers COPY gave explicitly."""
+        definitions = sorted((d for _, d in self.indexes), key=lambda d: "USING gin" not in d)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(_create_index, definitions))
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), MODELS):
+                cursor.execute(statement)
+
+
+# Indexes other than primary keys and unique constraints, with their definitions.
+SECONDARY_INDEXES = """
+    SELECT i.indexname, i.indexdef
+    FROM pg_indexes i
+    JOIN pg_namespace n ON n.nspname = i.schemaname
+    JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid
+    JOIN pg_index x ON x.indexrelid = c.oid
+    WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+      AND NOT x.indisunique AND NOT x.indisprimary
+"""
+
+
+def _create_index(definition: str) -> None:
+    """In a thread of its own, so with a connection of its own."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            cursor.execute(definition)
+    finally:
+        connection.close()

@@ -1,0 +1,147 @@
+"""Timed API workloads through Django's test client (in-process, no network)."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.dataset import COMMON_WORD, RARE_WORD, Directory
+from rapport.core import tokens
+from rapport.directory.models import Person
+from rapport.tickets.models import Ticket
+
+API = "/api/v1"
+WARMUP = 20
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    p95_ms: float
+    per_second: float
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A read: what it is called, which target applies, who asks, and the path of
+    request number i (negative for warm-up requests)."""
+
+    name: str
+    kind: str  # "list", "search" or "detail"
+    client: Client
+    path: Callable[[int], str]
+
+
+def client_for(person: Person) -> Client:
+    _, key = tokens.create_token(None, person, name="bench")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+class _Response(Protocol):
+    status_code: int
+    content: bytes
+
+
+def _check(response: _Response, what: str, expected: int = 200) -> None:
+    if response.status_code != expected:
+        body = response.content[:300]
+        raise RuntimeError(f"{what} answered {response.status_code}, not {expected}: {body!r}")
+
+
+def timing(samples: list[float]) -> Timing:
+    ordered = sorted(samples)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]  # nearest rank
+    return Timing(statistics.median(ordered) * 1e3, p95 * 1e3, len(ordered) / sum(ordered))
+
+
+def run(workload: Workload, requests: int) -> Timing:
+    """Warm up, then time `requests` GETs one after the other."""
+    for i in range(1, WARMUP + 1):
+        _check(workload.client.get(workload.path(-i)), workload.path(-i))
+    samples = []
+    for i in range(requests):
+        path = workload.path(i)
+        began = time.perf_counter()
+        response = workload.client.get(path)
+        samples.append(time.perf_counter() - began)
+        _check(response, path)
+    return timing(samples)
+
+
+def query_count(workload: Workload) -> int:
+    """SQL statements of one request, after an untimed one so nothing is first-time.
+
+    (An API token records its use at most once a minute: the warm-up takes that.)
+    """
+    workload.client.get(workload.path(0))
+    with CaptureQueriesContext(connection) as captured:
+        _check(workload.client.get(workload.path(1)), workload.path(1))
+    return len(captured)
+
+
+def reads(directory: Directory, *, seed: int) -> list[Workload]:
+    world = directory.world
+    agent, admin = client_for(world.agent), client_for(world.admin)
+    last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
+    numbers = random.Random(seed).choices(range(1, last + 1), k=10_000)
+    support = world.support.party_id
+
+    def always(path: str) -> Callable[[int], str]:
+        return lambda i: path
+
+    return [
+        Workload("list, agent (one team)", "list", agent, always(f"{API}/tickets")),
+        Workload("list, admin (everything)", "list", admin, always(f"{API}/tickets")),
+        Workload("list, provider + open, agent", "list", agent,
+                 always(f"{API}/tickets?provider={support}&category=open")),
+        Workload(f"search {COMMON_WORD!r}, agent", "search", agent,
+                 always(f"{API}/tickets?q={COMMON_WORD}")),
+        Workload(f"search {COMMON_WORD!r}, admin", "search", admin,
+                 always(f"{API}/tickets?q={COMMON_WORD}")),
+        Workload(f"search {RARE_WORD!r} (rare), agent", "search", agent,
+                 always(f"{API}/tickets?q={RARE_WORD}")),
+        Workload("ticket detail, random, admin", "detail", admin,
+                 lambda i: f"{API}/tickets/{numbers[i]}"),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Creates:
+    timing: Timing
+    queries: int
+
+
+def creates(directory: Directory, count: int) -> Creates:
+    """`count` tickets raised through POST /api/v1/tickets by a customer contact."""
+    contact = client_for(directory.world.contact)
+    provider = directory.world.support.party_id
+
+    def post(i: int) -> None:
+        body = {
+            "subject": f"Bench request {i}: {COMMON_WORD} jammed",
+            "body": f"Request {i}. The {COMMON_WORD} on floor 2 jams on every page.",
+            "provider": provider,
+        }
+        response = contact.post(f"{API}/tickets", json.dumps(body), content_type="application/json")
+        _check(response, f"POST {API}/tickets", 201)
+
+    for i in range(1, WARMUP + 1):
+        post(-i)
+    with CaptureQueriesContext(connection) as captured:
+        post(0)
+    queries = len(captured)  # now: the log is emptied when the next request starts
+    samples = []
+    for i in range(1, count + 1):
+        began = time.perf_counter()
+        post(i)
+        samples.append(time.perf_counter() - began)
+    return Creates(timing(samples), queries)
