@@ -22,3 +22,9 @@ def test_served_document_is_the_contract(db: None) -> None:
     served = Client().get("/api/v1/openapi.json").json()
     assert served == json.loads(CONTRACT.read_text())
     assert served["openapi"].startswith("3.1")
+
+
+def test_interactive_docs_use_local_assets(db: None) -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page  # no asset may come from the internet at run time

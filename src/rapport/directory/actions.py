@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +24,7 @@ from rapport.directory.models import (
 from rapport.directory.queries import forget_scope, own_organisation, scope_for
 
 
-def _require_admin(actor: Person | None) -> None:
+def require_admin(actor: Person | None) -> None:
     if actor is not None and not scope_for(actor).is_admin:
         raise PermissionDenied("Only an admin can change the directory.")
 
@@ -32,7 +33,7 @@ def _require_admin(actor: Person | None) -> None:
 def create_organisation(
     actor: Person | None, *, name: str, kind: str, email_domain: str = "", notes: str = ""
 ) -> Organisation:
-    _require_admin(actor)
+    require_admin(actor)
     name = name.strip()
     if not name:
         raise Invalid("An organisation needs a name.", field="name")
@@ -62,7 +63,7 @@ def update_organisation(
     email_domain: str | None = None,
     notes: str | None = None,
 ) -> Organisation:
-    _require_admin(actor)
+    require_admin(actor)
     if name is not None:
         name = name.strip()
         if not name:
@@ -82,7 +83,7 @@ def update_organisation(
 
 @transaction.atomic
 def create_team(actor: Person | None, *, name: str, email: str = "") -> Team:
-    _require_admin(actor)
+    require_admin(actor)
     own = own_organisation()
     if own is None:
         raise Invalid("Create our own organisation before its teams.")
@@ -101,7 +102,7 @@ def create_team(actor: Person | None, *, name: str, email: str = "") -> Team:
 def update_team(
     actor: Person | None, team: Team, *, name: str | None = None, email: str | None = None
 ) -> Team:
-    _require_admin(actor)
+    require_admin(actor)
     if name is not None:
         name = name.strip()
         if not name:
@@ -125,8 +126,11 @@ def create_person(
     full_name: str = "",
     staff_role: str = "",
     password: str | None = None,
+    password_hash: str | None = None,
 ) -> Person:
-    _require_admin(actor)
+    """A new person. `password_hash` takes an already-hashed password instead (accounts
+    imported from another system, or many demo accounts sharing one hash)."""
+    require_admin(actor)
     username = username.strip()
     email = email.strip()
     if not username:
@@ -145,7 +149,16 @@ def create_person(
         is_staff=staff_role == StaffRole.ADMIN,
         is_superuser=staff_role == StaffRole.ADMIN,
     )
-    _set_password(person, password)
+    if password_hash is not None:
+        if password is not None:
+            raise Invalid("Give a password or a password hash, not both.", field="password")
+        try:
+            identify_hasher(password_hash)
+        except ValueError:
+            raise Invalid("The password hash is in no format we know.", field="password_hash")
+        person.password = password_hash
+    else:
+        _set_password(person, password)
     try:
         with transaction.atomic():
             person.save()
@@ -178,9 +191,9 @@ def update_person(
 ) -> Person:
     is_self = actor is not None and actor.pk == person.pk
     if not is_self:
-        _require_admin(actor)
+        require_admin(actor)
     elif staff_role is not None or is_active is not None:
-        _require_admin(actor)  # nobody promotes or deactivates themselves
+        require_admin(actor)  # nobody promotes or deactivates themselves
     if full_name is not None:
         person.full_name = full_name.strip()
     if email is not None:
@@ -206,7 +219,7 @@ def update_person(
 def add_team_member(
     actor: Person | None, team: Team, person: Person, *, role: str = TeamRole.AGENT
 ) -> TeamMembership:
-    _require_admin(actor)
+    require_admin(actor)
     if role not in TeamRole.values:
         raise Invalid(f"Unknown team role {role!r}.", field="role")
     if not person.staff_role:
@@ -220,7 +233,7 @@ def add_team_member(
 
 @transaction.atomic
 def remove_team_member(actor: Person | None, team: Team, person: Person) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     TeamMembership.objects.filter(team=team, person=person).delete()
     forget_scope(person)
 
@@ -229,7 +242,7 @@ def remove_team_member(actor: Person | None, team: Team, person: Person) -> None
 def add_org_member(
     actor: Person | None, organisation: Organisation, person: Person, *, is_admin: bool = False
 ) -> OrgMembership:
-    _require_admin(actor)
+    require_admin(actor)
     membership, _ = OrgMembership.objects.update_or_create(
         organisation=organisation, person=person, defaults={"is_admin": is_admin}
     )
@@ -239,6 +252,6 @@ def add_org_member(
 
 @transaction.atomic
 def remove_org_member(actor: Person | None, organisation: Organisation, person: Person) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     OrgMembership.objects.filter(organisation=organisation, person=person).delete()
     forget_scope(person)

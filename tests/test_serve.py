@@ -1,0 +1,153 @@
+"""`make run` end to end: `rapport serve` on a fresh SQLite database, with the demo,
+a real web server and worker; sign in, then use the API with a token as each role."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rapport.core.demo import PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    data = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(RAPPORT_DATA_DIR=str(data), RAPPORT_WEB_WORKERS="1")
+    log = (data / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rapport.cli", "serve", "--port", str(port), "--demo-if-empty"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    health: dict[str, Any] = {}
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+                health = json.load(response)
+            if health.get("status") == "ok":
+                break
+        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+            pass
+        time.sleep(0.5)
+    info = {"base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log"}
+    try:
+        assert health.get("status") == "ok", (data / "serve.log").read_text()[-3000:]
+        yield info
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def _token(server: dict[str, Any], username: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "rapport.cli", "token", "create", username],
+        env=server["env"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def _api(server: dict[str, Any], token: str, path: str, body: Any = None) -> Any:
+    request = urllib.request.Request(
+        server["base"] + "/api/v1" + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def test_serve_reports_healthy_web_and_worker(server: dict[str, Any]) -> None:
+    assert server["health"]["database"] == "ok"
+    assert server["health"]["worker"]["status"] == "ok"
+    printed = Path(server["log"]).read_text()
+    assert f"Sign in at {server['base']}/ as:" in printed
+    assert "Created the demo organisation" in printed
+
+
+def test_sign_in_with_the_printed_account(server: dict[str, Any]) -> None:
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = browser.open(server["base"] + "/accounts/login/").read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert csrf is not None
+    form = urllib.parse.urlencode(
+        {"username": "jonas.weber", "password": PASSWORD, "csrfmiddlewaretoken": csrf.group(1)}
+    ).encode()
+    home = browser.open(server["base"] + "/accounts/login/", data=form).read().decode()
+    assert "Welcome, Jonas" in home
+
+
+def test_each_role_uses_the_api_with_a_token(server: dict[str, Any]) -> None:
+    contact = _token(server, "peter.lindqvist")
+    agent = _token(server, "jonas.weber")
+    vendor = _token(server, "ray.patel")
+    support = next(
+        t for t in _api(server, contact, "/teams")["items"] if t["name"] == "Customer Support"
+    )
+    created = _api(
+        server,
+        contact,
+        "/tickets",
+        {"subject": "Checkout fails", "body": "Card payments fail", "provider": support["party"]},
+    )
+    number = created["number"]
+    assert created["agreement"] is not None
+
+    mine = [t["number"] for t in _api(server, contact, "/tickets")["items"]]
+    queue = [
+        t["number"]
+        for t in _api(server, agent, "/tickets?provider=" + str(support["party"]))["items"]
+    ]
+    assert number in mine and number in queue
+    _api(server, agent, f"/tickets/{number}/messages", {"body": "Looking", "internal": True})
+    _api(server, agent, f"/tickets/{number}/messages", {"body": "Fixed, please retry"})
+    thread = [m["body_text"] for m in _api(server, contact, f"/tickets/{number}")["messages"]]
+    assert thread == ["Card payments fail", "Fixed, please retry"]
+    with pytest.raises(urllib.error.HTTPError) as hidden:
+        _api(server, vendor, f"/tickets/{number}")
+    assert hidden.value.code == 404
+
+
+def test_serve_stops_cleanly(server: dict[str, Any]) -> None:
+    proc = server["proc"]
+    proc.send_signal(signal.SIGTERM)  # the supervisor alone: it must stop its children
+    assert proc.wait(timeout=30) == 0
+    leftover = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(server["base"] + "/healthz", timeout=2)
