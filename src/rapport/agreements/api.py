@@ -15,7 +15,7 @@ from rapport.agreements.queries import visible_agreements, visible_calendars
 from rapport.core.choices import Priority
 from rapport.core.errors import NotFound
 from rapport.core.pagination import paginate
-from rapport.core.schemas import LIMIT, Input, PartyRef
+from rapport.core.schemas import LIMIT, MAX_ID, Input, PartyRef
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import scope_for
 
@@ -236,8 +236,8 @@ def list_agreements(
     request: HttpRequest,
     params: Query[ListParams],
     kind: Literal["sla", "ola", "uc"] | None = None,
-    provider: int | None = None,
-    client: int | None = None,
+    provider: int | None = Query(None, ge=1, le=MAX_ID, description="Provider party id"),
+    client: int | None = Query(None, ge=1, le=MAX_ID, description="Client party id"),
 ) -> dict[str, object]:
     qs = visible_agreements(scope_for(_me(request)))
     if kind:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from rapport.core.problems import CONTENT_TYPE, TITLES, problem
+from rapport.core.schemas import NUL_REFUSED
 
 API_PREFIX = "/api/"
 
@@ -17,6 +18,10 @@ class ProblemDetailsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            refused = _refuse_nul_in_query(request)
+            if refused is not None:
+                return refused
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)
@@ -35,3 +40,22 @@ class ProblemDetailsMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+
+def _refuse_nul_in_query(request: HttpRequest) -> HttpResponse | None:
+    """Query strings get the same NUL rule as bodies (`core.schemas.refuse_nul`)."""
+    fields = sorted(
+        {
+            name
+            for name, values in request.GET.lists()
+            for value in [name, *values]
+            if "\x00" in value
+        }
+    )
+    if not fields:
+        return None
+    errors = [
+        {"field": name, "in": "query", "message": NUL_REFUSED, "type": "string_nul"}
+        for name in fields
+    ]
+    return problem(422, "The request does not match the schema.", errors=errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -44,6 +45,9 @@ def problem(
 
 
 PARAMETER_NAMES = {"payload", "filters", "params"}
+# pydantic puts the member of a union that failed into the location ("function-after[…]",
+# "literal['']", "str"); clients know fields, not the types behind them.
+UNION_MEMBER = re.compile(r"^(str|int|float|bool|none|.*\[.*)$")
 
 
 def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -52,7 +56,8 @@ def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
         # ninja prefixes locations with the parameter source ("body", "query", "path").
         loc = [str(part) for part in err.get("loc", ())]
         # ninja names the parameter after the source; clients know fields, not parameters.
-        path = loc[2:] if len(loc) > 2 and loc[1] in PARAMETER_NAMES else loc[1:]
+        path = loc[2:] if len(loc) >= 2 and loc[1] in PARAMETER_NAMES else loc[1:]
+        path = [part for part in path if not UNION_MEMBER.match(part)]
         errors.append(
             {
                 "field": ".".join(path) or (loc[0] if loc else ""),

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+
+NUL_REFUSED = "Text may not contain NUL characters."
+
+
+def refuse_nul(value: Any) -> Any:
+    """PostgreSQL cannot store or compare text with NUL and SQLite can: refuse it on both."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(NUL_REFUSED)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key)
+            refuse_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            refuse_nul(item)
+    return value
 
 
 class Input(Schema):
     """Base of request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
 
 
 class PersonRef(Schema):
@@ -51,3 +74,5 @@ class TokenCreated(TokenOut):
 
 
 LIMIT = Field(default=25, ge=1, le=100)
+# Ids are 64-bit: a larger number in a filter would overflow SQLite instead of matching nothing.
+MAX_ID = 2**63 - 1

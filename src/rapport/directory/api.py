@@ -233,6 +233,7 @@ def patch_organisation(
 )
 def add_org_member(request: HttpRequest, org_id: int, payload: OrgMemberIn) -> Status[None]:
     org = _organisation(request, org_id)
+    actions.require_admin(_me(request))  # before looking up the body: non-admins learn nothing
     actions.add_org_member(
         _me(request), org, _person(request, payload.person), is_admin=payload.is_admin
     )
@@ -299,6 +300,7 @@ def team_members(request: HttpRequest, team_id: int) -> list[dict[str, object]]:
 @router.post("/teams/{team_id}/members", response={204: None}, summary="Add or update a member")
 def add_team_member(request: HttpRequest, team_id: int, payload: TeamMemberIn) -> Status[None]:
     team = _team(request, team_id)
+    actions.require_admin(_me(request))  # before looking up the body: non-admins learn nothing
     actions.add_team_member(_me(request), team, _person(request, payload.person), role=payload.role)
     return Status(204, None)
 

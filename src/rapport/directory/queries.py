@@ -143,9 +143,13 @@ def visible_parties(scope: Scope) -> QuerySet[Party]:
     qs = Party.objects.order_by("name", "id")
     if scope.is_staff:
         return qs
+    from rapport.agreements.models import Agreement
+
+    serving = Agreement.objects.filter(client_id__in=scope.client_party_ids).values("provider_id")
     return qs.filter(
         Q(pk__in=scope.client_party_ids | scope.provider_org_party_ids)
         | Q(pk__in=visible_teams(scope).values("party_id"))
+        | Q(pk__in=serving)
     )
 
 

@@ -10,6 +10,7 @@ import mimetypes
 import os
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
@@ -127,18 +128,27 @@ def clean_tag(name: str) -> str:
     return tag
 
 
-def default_client_party(requester: Person) -> Party | None:
-    """The party a person asks on behalf of: their customer (or vendor) organisation,
-    else our own organisation for employees."""
+def default_client_party(requester: Person, provider: Party | None = None) -> Party | None:
+    """The party a person asks on behalf of: their customer (or vendor) organisation;
+    for staff, their team, so OLAs with that team apply; else our own organisation."""
     memberships = list(
         OrgMembership.objects.filter(person=requester).select_related("organisation__party")
     )
-    order = {OrgKind.CUSTOMER: 0, OrgKind.CONTRACTOR: 1, OrgKind.VENDOR: 2, OrgKind.OWN: 3}
-    memberships.sort(key=lambda m: (order.get(OrgKind(m.organisation.kind), 9), m.pk))
-    if memberships:
-        return memberships[0].organisation.party
-    team = TeamMembership.objects.filter(person=requester).select_related("team__party").first()
-    return team.team.party if team else None
+    order = {OrgKind.CUSTOMER: 0, OrgKind.CONTRACTOR: 1, OrgKind.VENDOR: 2}
+    external = [m for m in memberships if m.organisation.kind in order]
+    if external:
+        external.sort(key=lambda m: (order[OrgKind(m.organisation.kind)], m.pk))
+        return external[0].organisation.party
+    team = (
+        TeamMembership.objects.filter(person=requester)
+        .exclude(team__party=provider)  # asking your own team: you ask as the organisation
+        .select_related("team__party")
+        .order_by("id")
+        .first()
+    )
+    if team is not None:
+        return team.team.party
+    return memberships[0].organisation.party if memberships else None
 
 
 def _claim_attachments(
@@ -146,15 +156,20 @@ def _claim_attachments(
 ) -> list[Attachment]:
     if not tokens:
         return []
+    refused = Invalid(
+        "An attachment token is unknown, used already, or not yours.", field="attachments"
+    )
+    try:
+        wanted = {uuid.UUID(str(token)) for token in tokens}
+    except ValueError:
+        raise refused
     rows = list(
-        Attachment.objects.select_for_update().filter(token__in=list(tokens), message__isnull=True)
+        Attachment.objects.select_for_update().filter(token__in=wanted, message__isnull=True)
     )
     if actor is not None:
         rows = [a for a in rows if a.uploader_id == actor.pk]
-    if len(rows) != len(set(tokens)):
-        raise Invalid(
-            "An attachment token is unknown, used already, or not yours.", field="attachments"
-        )
+    if len(rows) != len(wanted):
+        raise refused
     Attachment.objects.filter(pk__in=[a.pk for a in rows]).update(message=message)
     return rows
 
@@ -196,8 +211,11 @@ def create_ticket(
         raise Invalid(f"Unknown channel {channel!r}.", field="channel")
     subject = _clean_subject(subject)
     body_html, body_text = _body(body, is_html=body_is_html)
+    if client is None and parent is not None and scope.serves(parent.provider_party_id):
+        # A hand-off: the team working the parent ticket is the one asking.
+        client = parent.provider_party
     if client is None:
-        client = default_client_party(requester)
+        client = default_client_party(requester, provider)
         if client is None:
             raise Invalid(
                 "The requester belongs to no organisation; name a client.", field="client"

@@ -100,6 +100,9 @@ class Ticket(models.Model):
             models.Index(
                 fields=["assignee", "status_category", "updated_at"], name="ticket_assignee"
             ),
+            # "Assigned to me" in any status, newest first: one of the ways an agent
+            # sees tickets, which a list reads index by index (see paginate's any_of).
+            models.Index(fields=["assignee", "updated_at"], name="ticket_assignee_upd"),
             models.Index(fields=["requester", "updated_at"], name="ticket_requester"),
             models.Index(fields=["client_party", "updated_at"], name="ticket_client"),
         ]

@@ -21,6 +21,7 @@ def can_view(scope: Scope, ticket: Ticket) -> bool:
         ticket.requester_id == scope.person_id
         or (scope.is_staff and ticket.assignee_id == scope.person_id)
         or (scope.is_staff and ticket.provider_party_id in scope.team_party_ids)
+        or (scope.is_staff and ticket.client_party_id in scope.team_party_ids)
         or ticket.provider_party_id in scope.provider_org_party_ids
         or ticket.client_party_id in scope.admin_org_party_ids
     )

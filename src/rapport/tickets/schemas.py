@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from rapport.core.choices import Priority
-from rapport.core.schemas import LIMIT, Input, PartyRef, PersonRef
+from rapport.core.schemas import LIMIT, MAX_ID, Input, PartyRef, PersonRef
 from rapport.tickets.models import Attachment, Event, Message, Ticket
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -109,18 +109,29 @@ class TicketFilters(Schema):
     status: str | None = Field(default=None, max_length=40, description="Status slug")
     category: CategoryName | None = None
     priority: PriorityName | None = None
-    provider: int | None = Field(default=None, description="Provider party id")
-    client: int | None = Field(default=None, description="Client party id")
+    provider: int | None = Field(default=None, ge=1, le=MAX_ID, description="Provider party id")
+    client: int | None = Field(default=None, ge=1, le=MAX_ID, description="Client party id")
     assignee: str | None = Field(
         default=None, pattern=r"^(\d{1,18}|me|none)$", description="Person id, 'me' or 'none'"
     )
-    requester: int | None = None
+    requester: int | None = Field(default=None, ge=1, le=MAX_ID, description="Person id")
     tag: str | None = Field(default=None, max_length=64)
     q: str | None = Field(default=None, max_length=200, description="Full-text search")
-    updated_since: datetime | None = None
+    updated_since: datetime | None = Field(default=None, description="UTC unless it has an offset")
     sort: SortName = "-updated_at"
     cursor: str | None = Field(default=None, max_length=200)
     limit: int = LIMIT
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        # PostgreSQL refuses offsets beyond ±15:59 that Python parses happily.
+        if value is None:
+            return None
+        try:
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:
+            raise ValueError("The time is out of range once moved to UTC.")
 
 
 class TicketCreate(Input):

@@ -105,3 +105,26 @@ def test_agent_can_raise_on_behalf_with_tags_and_assignee(world: World) -> None:
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "vip"]
     assert ticket.assignee == world.agent
     assert Event.objects.get(ticket=ticket, kind="created").actor == world.agent
+
+
+def test_hand_off_is_asked_by_the_team_working_the_parent(world: World) -> None:
+    parent = world.ticket("contact")
+    child = actions.create_ticket(
+        world.agent,
+        subject="Replace fuser",
+        body="Printer needs a new fuser",
+        provider=world.vendor.party,
+        requester=world.agent,
+        parent=parent,
+    )
+    assert child.client_party == world.support.party
+    assert child.agreement == world.uc
+    assert child.parent == parent
+
+
+def test_staff_request_to_another_team_is_from_their_team(world: World) -> None:
+    ticket = actions.create_ticket(
+        world.agent, subject="Laptop", body="New laptop please", provider=world.it.party
+    )
+    assert ticket.client_party == world.support.party
+    assert ticket.agreement == world.ola  # IT's OLA with everyone applies to every team

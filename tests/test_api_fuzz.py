@@ -1,0 +1,131 @@
+"""Schemathesis fuzzes every operation of the API, as an admin and as a customer contact.
+
+Whatever comes in — valid requests, requests that break the schema, ids that exist and
+ids that do not — the answer is never a 5xx, and every error is an
+`application/problem+json` document that says what went wrong. Successful answers
+match the response schema of the contract.
+
+Requests go in-process to the WSGI application on the test database. Each example
+runs in a savepoint that is rolled back, so every example meets the same world, and
+generation is derandomised, so a failure reproduces on the next run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from rapport.core import tokens
+from rapport.core.management.commands.openapi import openapi_document
+from rapport.core.testing import World
+from rapport.tickets import actions as ticket_actions
+from rapport.wsgi import application
+
+PROBLEM = "application/problem+json"
+ROLES = ("admin", "contact")
+EXAMPLES = 25
+
+SCHEMA = schemathesis.openapi.from_dict(json.loads(openapi_document()))
+OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
+
+
+@pytest.fixture
+def in_process_wsgi() -> Iterator[None]:
+    """Serve requests in this thread, on the test transaction.
+
+    A WSGI server closes the database connection after each request; here that would
+    end the test's transaction, so (like Django's test client) don't.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def real_ids(world: World, role: str) -> dict[str, Any]:
+    """Path parameters naming objects that exist, so fuzzing reaches past the 404."""
+    person = world.people[role]
+    ticket = world.ticket("contact")
+    ticket_actions.tag(world.agent, ticket, ["vip"])
+    attachment = ticket_actions.upload(
+        world.agent, stream=io.BytesIO(b"manual"), filename="manual.txt", size=6
+    )
+    ticket_actions.reply(
+        world.agent, ticket, body="Manual attached.", attachments=[attachment.token.hex]
+    )
+    spare, _ = tokens.create_token(None, person, name="spare")
+    return {
+        "number": ticket.pk,
+        "org_id": world.customer.pk,
+        "team_id": world.support.pk,
+        "person_id": person.pk,
+        "calendar_id": world.calendar.pk,
+        "agreement_id": world.sla.pk,
+        "attachment_id": attachment.pk,
+        "token_id": spare.pk,
+        "tag": "vip",
+    }
+
+
+def assert_answer(response: Any) -> None:
+    status = response.status_code
+    assert status < 500, f"{status}: {response.text[:500]}"
+    if status < 400:
+        return
+    content_type = (response.headers.get("content-type") or [""])[0]
+    assert content_type.startswith(PROBLEM), f"{status} answered as {content_type!r}"
+    problem = json.loads(response.text)
+    assert problem["status"] == status, problem
+    assert isinstance(problem["detail"], str) and problem["detail"], problem
+    assert problem["title"], problem
+    for error in problem.get("errors") or ():
+        assert error.get("message"), problem
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_fuzz(label: str, role: str, world: World, in_process_wsgi: None) -> None:
+    operation = OPERATIONS[label]
+    _, key = tokens.create_token(None, world.people[role], name="fuzz")
+    auth = {"Authorization": f"Bearer {key}"}
+    ids = real_ids(world, role)
+    path_names = {p.name for p in operation.path_parameters}
+    strategies = []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        strategies.append(operation.as_strategy(mode, headers=auth))
+        if path_names:
+            known = {name: ids[name] for name in path_names}
+            strategies.append(operation.as_strategy(mode, headers=auth, path_parameters=known))
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    @given(case=st.one_of(strategies))
+    def fuzz(case: Any) -> None:
+        note(case.as_curl_command())
+        with transaction.atomic():
+            response = case.call(app=application, headers=auth)
+            transaction.set_rollback(True)
+        assert_answer(response)
+        if response.status_code < 300:
+            case.validate_response(response, checks=[response_schema_conformance])
+
+    fuzz()

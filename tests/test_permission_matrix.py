@@ -1,0 +1,912 @@
+"""Who may do what through the REST API: every role × every operation.
+
+The rules: agents see their teams' queues (admins and managers see everything); a
+client contact sees what they raised and, as org admin, their organisation's; an
+employee sees their own requests; a vendor or contractor user sees the tickets their
+organisation provides (and what they raised); internal notes never reach clients or
+vendor users; directory, agreement and calendar writes are admin-only; an id you may
+not see answers 404, never 403.
+
+Status precedence, one rule for every route: a path object you cannot see → 404;
+seen but not yours to change → 403; then the body is checked (422, or 404 for an id
+in the body you cannot see).
+
+`MATRIX` must name every operation of the OpenAPI document, so a new endpoint cannot
+ship without a row here. Each operation is one test (one world build); inside it every
+role runs in a savepoint that is rolled back, so each role meets the same world.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+
+from rapport.agreements import actions as agreement_actions
+from rapport.agreements.models import Calendar
+from rapport.api.api import api
+from rapport.core import tokens
+from rapport.core.choices import StatusCategory
+from rapport.core.models import ApiToken
+from rapport.core.testing import ROLES, ApiClient, World, build_world
+from rapport.tickets import actions as ticket_actions
+from rapport.tickets.models import Attachment, Ticket
+
+PROBLEM = "application/problem+json"
+EVERYONE = (*ROLES, "anonymous")
+STAFF = ("admin", "manager", "agent", "lead", "other_agent")
+NON_STAFF = tuple(r for r in ROLES if r not in STAFF)
+GLOBEX = ("contact", "org_admin", "colleague")
+SUPPORT_STAFF = ("admin", "manager", "agent", "lead")  # may act as provider on Support's tickets
+NOTE_SECRET = "zanzibar"  # a word only internal notes contain
+
+# The tickets of the matrix world, and who may see each (see `build_matrix_world`).
+TICKET_READERS: dict[str, set[str]] = {
+    "contact": {"admin", "manager", "agent", "lead", "contact", "org_admin"},
+    "colleague": {"admin", "manager", "agent", "lead", "org_admin", "colleague"},
+    "other": {"admin", "manager", "agent", "lead", "other_contact"},
+    "employee": {"admin", "manager", "other_agent", "employee"},
+    # The agent raised it for Support: the whole team follows its hand-offs.
+    "vendor": {"admin", "manager", "agent", "lead", "vendor_user"},
+    "contractor": {"admin", "manager", "contact", "org_admin", "contractor_user"},
+}
+# Who reads the internal notes of each ticket: our staff on the providing side, and on
+# work handed to a vendor or contractor the team that asked; never a client or vendor user.
+NOTE_READERS: dict[str, set[str]] = {
+    "contact": {"admin", "manager", "agent", "lead"},
+    "colleague": {"admin", "manager", "agent", "lead"},
+    "other": {"admin", "manager", "agent", "lead"},
+    "employee": {"admin", "manager", "other_agent"},
+    "vendor": {"admin", "manager", "agent", "lead"},
+    "contractor": {"admin", "manager"},
+}
+
+
+@dataclass
+class Ctx:
+    world: World
+    tickets: dict[str, Ticket]
+    public_attachment: int
+    internal_attachment: int
+    spare_token: int  # a second token of `contact`, to revoke
+    private_calendar: Calendar
+    clients: dict[str, ApiClient] = field(default_factory=dict)
+
+    def n(self, name: str) -> int:
+        return self.tickets[name].pk
+
+    def pid(self, role: str) -> int:
+        return self.world.people[role].pk
+
+
+def _upload(person: Any, name: str, content: bytes) -> str:
+    attachment = ticket_actions.upload(
+        person, stream=io.BytesIO(content), filename=name, size=len(content)
+    )
+    return attachment.token.hex
+
+
+def build_matrix_world() -> Ctx:
+    w = build_world()
+    p = w.people
+    tickets = {
+        "contact": w.ticket("contact"),
+        "colleague": w.ticket("colleague"),
+        "other": w.ticket("other_contact"),
+        "employee": w.ticket("employee", provider=w.it.party),
+        "vendor": w.ticket("agent", provider=w.vendor.party, client=w.support.party),
+        "contractor": w.ticket("contact", provider=w.contractor.party),
+    }
+    public = ticket_actions.reply(
+        p["agent"], tickets["contact"], body="Manual attached.",
+        attachments=[_upload(p["agent"], "manual.txt", b"public manual")],
+    )  # fmt: skip
+    note = ticket_actions.add_note(
+        p["agent"], tickets["contact"], body=f"Customer is difficult ({NOTE_SECRET}).",
+        attachments=[_upload(p["agent"], "notes.txt", b"internal only")],
+    )  # fmt: skip
+    for name in ("colleague", "other", "vendor", "contractor"):
+        ticket_actions.add_note(None, tickets[name], body=f"Watch this ({NOTE_SECRET}).")
+    ticket_actions.add_note(p["other_agent"], tickets["employee"], body=f"Hm ({NOTE_SECRET}).")
+    ticket_actions.reply(p["vendor_user"], tickets["vendor"], body="Technician booked.")
+    ticket_actions.tag(p["agent"], tickets["contact"], ["vip"])
+    ticket_actions.tag(p["agent"], tickets["other"], ["initech-legal"])
+    spare, _ = tokens.create_token(None, p["contact"], name="spare")
+    private = agreement_actions.create_calendar(None, name="Night shift", always_open=True)
+    ctx = Ctx(
+        world=w,
+        tickets=tickets,
+        public_attachment=public.attachments.get().pk,
+        internal_attachment=note.attachments.get().pk,
+        spare_token=spare.pk,
+        private_calendar=private,
+    )
+    ctx.clients = {role: w.client(role) for role in EVERYONE}
+    return ctx
+
+
+# --- the table ---------------------------------------------------------------
+
+Call = Callable[[ApiClient, Ctx], HttpResponse]
+Check = Callable[[str, Any, Ctx], None]
+
+
+@dataclass
+class Case:
+    call: Call
+    expect: dict[str, int]
+    check: Check | None = None
+    prepare: Callable[[Ctx], None] | None = None
+    label: str = ""
+
+
+def outcomes(*groups: tuple[int, Iterable[str]], rest: int = 404) -> dict[str, int]:
+    """Expected status per role; anonymous is always 401."""
+    expected = dict.fromkeys(ROLES, rest)
+    for status, roles in groups:
+        for role in roles:
+            assert role in expected, role
+            expected[role] = status
+    expected["anonymous"] = 401
+    return expected
+
+
+def everyone(status: int) -> dict[str, int]:
+    return outcomes((status, ROLES))
+
+
+def admin_only(status: int, *, hidden: Iterable[str] = ()) -> dict[str, int]:
+    """Admins may; everyone else who can see the object is forbidden."""
+    forbidden = [r for r in ROLES if r != "admin" and r not in set(hidden)]
+    return outcomes((status, ["admin"]), (403, forbidden))
+
+
+def readers(name: str, status: int = 200) -> dict[str, int]:
+    return outcomes((status, TICKET_READERS[name]))
+
+
+def provider_staff_only(name: str, status: int = 200) -> dict[str, int]:
+    """The provider's staff may; others who see the ticket are forbidden; the rest 404."""
+    allowed = NOTE_READERS[name]
+    return outcomes((status, allowed), (403, TICKET_READERS[name] - allowed))
+
+
+# Checks of what comes back: the right objects, and nothing they may not see.
+
+
+def names(items: Iterable[dict[str, Any]], key: str = "name") -> set[str]:
+    return {item[key] for item in items}
+
+
+def check_me(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["username"] == role
+
+
+def check_parties(role: str, body: Any, ctx: Ctx) -> None:
+    seen = names(body["items"])
+    customers = {"Globex": GLOBEX, "Initech": ("other_contact",)}
+    for customer, members in customers.items():
+        if role in STAFF or role in members:
+            assert customer in seen, f"{customer} missing"
+        else:
+            assert customer not in seen, f"{customer} leaked"
+    if role in ("vendor_user", "contractor_user"):
+        assert seen == {"PrintCo" if role == "vendor_user" else "FixIt Contractors"}
+
+
+ORGS_SEEN = {
+    **dict.fromkeys(
+        STAFF, frozenset({"Rapport Ltd", "Globex", "Initech", "PrintCo", "FixIt Contractors"})
+    ),
+    **dict.fromkeys(GLOBEX, frozenset({"Globex"})),
+    "other_contact": {"Initech"},
+    "employee": {"Rapport Ltd"},
+    "vendor_user": {"PrintCo"},
+    "contractor_user": {"FixIt Contractors"},
+}
+
+
+def check_organisations(role: str, body: Any, ctx: Ctx) -> None:
+    assert names(body["items"]) == ORGS_SEEN[role]
+
+
+def check_named(name: str) -> Check:
+    def check(role: str, body: Any, ctx: Ctx) -> None:
+        assert body["name"] == name
+
+    return check
+
+
+TEAMS_SEEN = {
+    **dict.fromkeys((*STAFF, "employee"), frozenset({"Customer Support", "IT Service Desk"})),
+    # Outside contacts see the teams that serve them under an agreement.
+    **dict.fromkeys((*GLOBEX, "other_contact"), frozenset({"Customer Support"})),
+    **dict.fromkeys(("vendor_user", "contractor_user"), frozenset()),
+}
+
+
+def check_teams(role: str, body: Any, ctx: Ctx) -> None:
+    assert names(body["items"]) == TEAMS_SEEN[role]
+
+
+def check_team_members(role: str, body: Any, ctx: Ctx) -> None:
+    assert {m["person"] for m in body} == {ctx.pid("agent"), ctx.pid("lead")}
+
+
+PEOPLE_SEEN = {
+    **dict.fromkeys(STAFF, frozenset(ROLES)),
+    "org_admin": set(GLOBEX),
+    **{role: {role} for role in NON_STAFF if role != "org_admin"},
+}
+
+
+def check_people(role: str, body: Any, ctx: Ctx) -> None:
+    assert names(body["items"], "username") == PEOPLE_SEEN[role]
+
+
+def check_username(username: str) -> Check:
+    def check(role: str, body: Any, ctx: Ctx) -> None:
+        assert body["username"] == username
+
+    return check
+
+
+def check_calendars(role: str, body: Any, ctx: Ctx) -> None:
+    expected = {"Berlin office", "Night shift"} if role in STAFF else {"Berlin office"}
+    assert names(body["items"]) == expected
+
+
+AGREEMENTS_SEEN = {
+    **dict.fromkeys(
+        STAFF,
+        frozenset(
+            {
+                "Globex support",
+                "Initech support",
+                "IT for everyone",
+                "PrintCo printer care",
+                "FixIt on-site for Globex",
+            }
+        ),
+    ),
+    **dict.fromkeys(GLOBEX, frozenset({"Globex support", "FixIt on-site for Globex"})),
+    "other_contact": {"Initech support"},
+    "employee": {"IT for everyone"},
+    "vendor_user": {"PrintCo printer care"},
+    "contractor_user": {"FixIt on-site for Globex"},
+}
+
+
+def check_agreements(role: str, body: Any, ctx: Ctx) -> None:
+    assert names(body["items"]) == AGREEMENTS_SEEN[role]
+
+
+def check_statuses(role: str, body: Any, ctx: Ctx) -> None:
+    assert {s["category"] for s in body} >= {"open", "solved", "closed"}
+
+
+def check_tags(role: str, body: Any, ctx: Ctx) -> None:
+    # Staff share one vocabulary; others learn no tag of a ticket they cannot see.
+    expected = {"vip", "initech-legal"} if role in STAFF else set()
+    if role in TICKET_READERS["contact"]:
+        expected.add("vip")
+    if role in TICKET_READERS["other"]:
+        expected.add("initech-legal")
+    assert set(body) == expected
+
+
+def visible_ticket_names(role: str) -> set[str]:
+    return {name for name, seen_by in TICKET_READERS.items() if role in seen_by}
+
+
+def check_ticket_list(role: str, body: Any, ctx: Ctx) -> None:
+    numbers = {item["number"] for item in body["items"]}
+    expected = {ctx.n(name) for name in visible_ticket_names(role)}
+    assert numbers == expected, {n: t.subject for n, t in Ticket.objects.in_bulk(numbers).items()}
+    if role in ("vendor_user", "contractor_user"):
+        org = ctx.world.vendor if role == "vendor_user" else ctx.world.contractor
+        person = ctx.world.people[role]
+        provided = Ticket.objects.filter(provider_party=org.party) | Ticket.objects.filter(
+            requester=person
+        )
+        assert numbers == set(provided.values_list("pk", flat=True))
+
+
+def assert_thread(role: str, name: str, messages: list[dict[str, Any]]) -> None:
+    internal = [m for m in messages if m["internal"]]
+    if role in NOTE_READERS[name]:
+        assert internal, "the provider's staff should see the internal note"
+    else:
+        assert not internal, f"internal note reached {role}"
+        assert all(NOTE_SECRET not in m["body_text"] for m in messages)
+
+
+def check_ticket_detail(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["number"] == ctx.n("contact")
+    assert_thread(role, "contact", body["messages"])
+
+
+def check_messages(role: str, body: Any, ctx: Ctx) -> None:
+    assert_thread(role, "contact", body["items"])
+
+
+def assert_events(role: str, name: str, events: list[dict[str, Any]]) -> None:
+    kinds = {e["kind"] for e in events}
+    assert "created" in kinds
+    if role in NOTE_READERS[name]:
+        assert "note" in kinds
+    else:
+        assert "note" not in kinds, f"a note event reached {role}"
+
+
+def check_events(role: str, body: Any, ctx: Ctx) -> None:
+    assert_events(role, "contact", body["items"])
+
+
+def check_created_ticket(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["requester"]["id"] == ctx.pid(role)
+    assert [m["internal"] for m in body["messages"]] == [False]
+
+
+def check_internal(expected: bool) -> Check:
+    def check(role: str, body: Any, ctx: Ctx) -> None:
+        assert body["internal"] is expected
+
+    return check
+
+
+def check_priority(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["priority"] == "high"
+
+
+def check_tags_now(tags: list[str]) -> Check:
+    def check(role: str, body: Any, ctx: Ctx) -> None:
+        assert body["tags"] == tags
+
+    return check
+
+
+def check_merged(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["number"] == ctx.n("colleague")
+    assert Ticket.objects.get(pk=ctx.n("contact")).merged_into_id == ctx.n("colleague")
+
+
+def check_reopened(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["category"] == "open"
+
+
+def check_download(content: bytes) -> Check:
+    def check(role: str, response: Any, ctx: Ctx) -> None:
+        assert b"".join(response.streaming_content) == content
+
+    return check
+
+
+def check_tokens(role: str, body: Any, ctx: Ctx) -> None:
+    mine = set(ApiToken.objects.filter(person=ctx.world.people[role]).values_list("pk", flat=True))
+    assert {t["id"] for t in body} == mine
+
+
+def check_revoked(role: str, response: Any, ctx: Ctx) -> None:
+    assert ApiToken.objects.get(pk=ctx.spare_token).revoked_at is not None
+
+
+def check_nothing_found(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["items"] == []
+
+
+def solve(name: str) -> Callable[[Ctx], None]:
+    def prepare(ctx: Ctx) -> None:
+        solved = ticket_actions.default_status(StatusCategory.SOLVED)
+        # A fresh copy: the savepoint of the previous role rolled the row back, not the object.
+        ticket_actions.set_status(None, Ticket.objects.get(pk=ctx.n(name)), solved)
+
+    return prepare
+
+
+def upload_file(c: ApiClient, ctx: Ctx) -> HttpResponse:
+    upload = SimpleUploadedFile("log.txt", b"line 1\n", content_type="text/plain")
+    return c.post("/api/v1/uploads", {"file": upload})
+
+
+def agreement_payload(ctx: Ctx) -> dict[str, Any]:
+    w = ctx.world
+    return {
+        "name": "IT for Globex",
+        "kind": "sla",
+        "provider": w.it.party_id,
+        "client": w.customer.party_id,
+        "calendar": w.calendar.pk,
+        "active_from": "2024-01-01",
+    }
+
+
+MATRIX: dict[str, list[Case]] = {
+    # --- directory ---
+    "GET /api/v1/me": [Case(lambda c, x: c.get("/api/v1/me"), everyone(200), check_me)],
+    "GET /api/v1/parties": [
+        Case(lambda c, x: c.get("/api/v1/parties?limit=100"), everyone(200), check_parties)
+    ],
+    "GET /api/v1/organisations": [
+        Case(lambda c, x: c.get("/api/v1/organisations"), everyone(200), check_organisations)
+    ],
+    "POST /api/v1/organisations": [
+        Case(
+            lambda c, x: c.post_json("/api/v1/organisations", {"name": "Acme", "kind": "customer"}),
+            admin_only(201),
+        )
+    ],
+    "GET /api/v1/organisations/{org_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/organisations/{x.world.customer.pk}"),
+            outcomes((200, (*STAFF, *GLOBEX))),
+            check_named("Globex"),
+        )
+    ],
+    "PATCH /api/v1/organisations/{org_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/organisations/{x.world.customer.pk}", {"notes": "Key account"}
+            ),
+            outcomes((200, ["admin"]), (403, ("manager", "agent", "lead", "other_agent", *GLOBEX))),
+        )
+    ],
+    "POST /api/v1/organisations/{org_id}/members": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/organisations/{x.world.customer.pk}/members",
+                {"person": x.pid("other_contact")},
+            ),
+            outcomes((204, ["admin"]), (403, ("manager", "agent", "lead", "other_agent", *GLOBEX))),
+        )
+    ],
+    "DELETE /api/v1/organisations/{org_id}/members/{person_id}": [
+        Case(
+            lambda c, x: c.delete(
+                f"/api/v1/organisations/{x.world.customer.pk}/members/{x.pid('colleague')}"
+            ),
+            # The contact cannot see their colleague: 404 before any question of rights.
+            outcomes(
+                (204, ["admin"]),
+                (403, ("manager", "agent", "lead", "other_agent", "org_admin", "colleague")),
+            ),
+        )
+    ],
+    "GET /api/v1/teams": [
+        Case(lambda c, x: c.get("/api/v1/teams"), everyone(200), check_teams),
+    ],
+    "POST /api/v1/teams": [
+        Case(lambda c, x: c.post_json("/api/v1/teams", {"name": "Facilities"}), admin_only(201))
+    ],
+    "GET /api/v1/teams/{team_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/teams/{x.world.support.pk}"),
+            outcomes((200, (*STAFF, *GLOBEX, "other_contact", "employee"))),
+            check_named("Customer Support"),
+        )
+    ],
+    "PATCH /api/v1/teams/{team_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/teams/{x.world.support.pk}", {"email": "support@example.com"}
+            ),
+            admin_only(200, hidden=("vendor_user", "contractor_user")),
+        )
+    ],
+    "GET /api/v1/teams/{team_id}/members": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/teams/{x.world.support.pk}/members"),
+            outcomes((200, STAFF)),
+            check_team_members,
+        )
+    ],
+    "POST /api/v1/teams/{team_id}/members": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/teams/{x.world.support.pk}/members", {"person": x.pid("other_agent")}
+            ),
+            admin_only(204, hidden=("vendor_user", "contractor_user")),
+        )
+    ],
+    "DELETE /api/v1/teams/{team_id}/members/{person_id}": [
+        Case(
+            lambda c, x: c.delete(f"/api/v1/teams/{x.world.support.pk}/members/{x.pid('lead')}"),
+            # Outside contacts cannot see the lead: 404.
+            outcomes((204, ["admin"]), (403, ("manager", "agent", "lead", "other_agent"))),
+        )
+    ],
+    "GET /api/v1/people": [
+        Case(lambda c, x: c.get("/api/v1/people?limit=100"), everyone(200), check_people)
+    ],
+    "POST /api/v1/people": [
+        Case(lambda c, x: c.post_json("/api/v1/people", {"username": "newbie"}), admin_only(201))
+    ],
+    "GET /api/v1/people/{person_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/people/{x.pid('colleague')}"),
+            outcomes((200, (*STAFF, "org_admin", "colleague"))),
+            check_username("colleague"),
+        )
+    ],
+    "PATCH /api/v1/people/{person_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/people/{x.pid('colleague')}", {"full_name": "Col League"}
+            ),
+            # Everyone may change their own name; an org admin is no directory admin.
+            outcomes(
+                (200, ("admin", "colleague")),
+                (403, ("manager", "agent", "lead", "other_agent", "org_admin")),
+            ),
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/people/{x.pid('colleague')}", {"is_active": False}),
+            outcomes(
+                (200, ["admin"]),
+                (403, ("manager", "agent", "lead", "other_agent", "org_admin", "colleague")),
+            ),
+            label="deactivate",
+        ),
+    ],
+    # --- agreements and calendars ---
+    "GET /api/v1/calendars": [
+        Case(lambda c, x: c.get("/api/v1/calendars"), everyone(200), check_calendars)
+    ],
+    "POST /api/v1/calendars": [
+        Case(
+            lambda c, x: c.post_json("/api/v1/calendars", {"name": "Sydney", "always_open": True}),
+            admin_only(201),
+        )
+    ],
+    "GET /api/v1/calendars/{calendar_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/calendars/{x.world.calendar.pk}"),
+            everyone(200),
+            check_named("Berlin office"),
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/calendars/{x.private_calendar.pk}"),
+            outcomes((200, STAFF)),
+            label="unused by their agreements",
+        ),
+    ],
+    "PATCH /api/v1/calendars/{calendar_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/calendars/{x.world.calendar.pk}", {"name": "Berlin HQ"}
+            ),
+            admin_only(200),
+        ),
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/calendars/{x.private_calendar.pk}", {"name": "Nights"}
+            ),
+            admin_only(200, hidden=NON_STAFF),
+            label="unused by their agreements",
+        ),
+    ],
+    "GET /api/v1/agreements": [
+        Case(lambda c, x: c.get("/api/v1/agreements"), everyone(200), check_agreements)
+    ],
+    "POST /api/v1/agreements": [
+        Case(lambda c, x: c.post_json("/api/v1/agreements", agreement_payload(x)), admin_only(201))
+    ],
+    "GET /api/v1/agreements/{agreement_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/agreements/{x.world.sla.pk}"),
+            outcomes((200, (*STAFF, *GLOBEX))),
+            check_named("Globex support"),
+        )
+    ],
+    "PATCH /api/v1/agreements/{agreement_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/agreements/{x.world.sla.pk}", {"clients_choose_priority": True}
+            ),
+            outcomes((200, ["admin"]), (403, ("manager", "agent", "lead", "other_agent", *GLOBEX))),
+        )
+    ],
+    # --- tickets ---
+    "GET /api/v1/statuses": [
+        Case(lambda c, x: c.get("/api/v1/statuses"), everyone(200), check_statuses)
+    ],
+    "GET /api/v1/tags": [Case(lambda c, x: c.get("/api/v1/tags"), everyone(200), check_tags)],
+    "GET /api/v1/tickets": [
+        Case(lambda c, x: c.get("/api/v1/tickets?limit=100"), everyone(200), check_ticket_list),
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets?q={NOTE_SECRET}"),
+            everyone(200),
+            # Notes are not indexed, so nobody finds a ticket by a word of its notes.
+            check_nothing_found,
+            label="search by a word of a note",
+        ),
+    ],
+    "POST /api/v1/tickets": [
+        Case(
+            lambda c, x: c.post_json(
+                "/api/v1/tickets",
+                {"subject": "Help", "body": "Please.", "provider": x.world.support.party_id},
+            ),
+            # Not a matter of rights but of the domain (422): no agreement has Support serve
+            # a vendor or a contractor. Staff may raise anything (Support's own agents ask
+            # as the organisation).
+            outcomes((201, (*STAFF, *GLOBEX, "other_contact", "employee")), rest=422),
+            check_created_ticket,
+        ),
+        Case(
+            lambda c, x: c.post_json(
+                "/api/v1/tickets",
+                {
+                    "subject": "Help",
+                    "body": "Please.",
+                    "provider": x.world.support.party_id,
+                    "requester": x.pid("colleague"),
+                },
+            ),
+            # Staff raise on behalf of anyone; an org admin sees the colleague but may not.
+            outcomes((201, (*STAFF, "colleague")), (403, ["org_admin"])),
+            label="on behalf of the colleague",
+        ),
+    ],
+    "GET /api/v1/tickets/{number}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('contact')}"),
+            readers("contact"),
+            check_ticket_detail,
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('vendor')}"),
+            readers("vendor"),
+            lambda role, body, ctx: assert_thread(role, "vendor", body["messages"]),
+            label="work handed to a vendor",
+        ),
+    ],
+    "PATCH /api/v1/tickets/{number}": [
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contact')}", {"priority": "high"}),
+            provider_staff_only("contact"),
+            check_priority,
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contact')}", {"status": "solved"}),
+            # A client may mark their own request solved.
+            readers("contact"),
+            label="solve",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"priority": "high"}),
+            # The vendor's user acts as provider; Support, who asked, is the client here.
+            outcomes((200, ("admin", "manager", "vendor_user")), (403, ["agent", "lead"])),
+            check_priority,
+            label="work handed to a vendor",
+        ),
+    ],
+    "GET /api/v1/tickets/{number}/messages": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('contact')}/messages"),
+            readers("contact"),
+            check_messages,
+        )
+    ],
+    "POST /api/v1/tickets/{number}/messages": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contact')}/messages", {"body": "Any news?"}
+            ),
+            readers("contact", 201),
+            check_internal(False),
+            label="reply",
+        ),
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contact')}/messages", {"body": "psst", "internal": True}
+            ),
+            provider_staff_only("contact", 201),
+            check_internal(True),
+            label="note",
+        ),
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contractor')}/messages", {"body": "On site at 9."}
+            ),
+            readers("contractor", 201),
+            check_internal(False),
+            label="reply on a contractor's ticket",
+        ),
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('vendor')}/messages", {"body": "psst", "internal": True}
+            ),
+            # The vendor's user is no staff of ours: a note is never theirs to write or read.
+            provider_staff_only("vendor", 201),
+            check_internal(True),
+            label="note on work handed to a vendor",
+        ),
+    ],
+    "GET /api/v1/tickets/{number}/events": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('contact')}/events?limit=100"),
+            readers("contact"),
+            check_events,
+        )
+    ],
+    "POST /api/v1/tickets/{number}/tags": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contact')}/tags", {"tags": ["urgent-fix"]}
+            ),
+            provider_staff_only("contact"),
+            check_tags_now(["urgent-fix", "vip"]),
+        ),
+        Case(
+            lambda c, x: c.post_json(f"/api/v1/tickets/{x.n('vendor')}/tags", {"tags": ["toner"]}),
+            provider_staff_only("vendor"),
+            check_tags_now(["toner"]),
+            label="work handed to a vendor",
+        ),
+    ],
+    "DELETE /api/v1/tickets/{number}/tags/{tag}": [
+        Case(
+            lambda c, x: c.delete(f"/api/v1/tickets/{x.n('contact')}/tags/vip"),
+            provider_staff_only("contact"),
+            check_tags_now([]),
+        )
+    ],
+    "POST /api/v1/tickets/{number}/merge": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contact')}/merge", {"into": x.n("colleague")}
+            ),
+            # The contact sees only the source, the colleague only the target: 404.
+            outcomes((200, SUPPORT_STAFF), (403, ["org_admin"])),
+            check_merged,
+        )
+    ],
+    "POST /api/v1/tickets/{number}/reopen": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/tickets/{x.n('contact')}/reopen"),
+            readers("contact"),
+            check_reopened,
+            prepare=solve("contact"),
+        )
+    ],
+    "POST /api/v1/uploads": [Case(upload_file, everyone(201))],
+    "GET /api/v1/attachments/{attachment_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/attachments/{x.public_attachment}"),
+            readers("contact"),
+            check_download(b"public manual"),
+            label="on a reply",
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/attachments/{x.internal_attachment}"),
+            outcomes((200, NOTE_READERS["contact"])),
+            check_download(b"internal only"),
+            label="on an internal note",
+        ),
+    ],
+    # --- tokens ---
+    "GET /api/v1/tokens": [Case(lambda c, x: c.get("/api/v1/tokens"), everyone(200), check_tokens)],
+    "POST /api/v1/tokens": [
+        Case(lambda c, x: c.post_json("/api/v1/tokens", {"name": "ci"}), everyone(201))
+    ],
+    "DELETE /api/v1/tokens/{token_id}": [
+        Case(
+            lambda c, x: c.delete(f"/api/v1/tokens/{x.spare_token}"),
+            # Only your own tokens, even for an admin (the web UI revokes others').
+            outcomes((204, ["contact"])),
+            check_revoked,
+        )
+    ],
+}
+
+
+def schema_operations() -> set[str]:
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+
+
+def test_matrix_covers_every_operation_of_the_schema() -> None:
+    operations = schema_operations()
+    missing = sorted(operations - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - operations)
+    assert not missing, f"add these operations to MATRIX in {__name__}: {missing}"
+    assert not stale, f"these MATRIX rows name no operation any more: {stale}"
+
+
+def test_every_case_names_every_role() -> None:
+    for operation, cases in MATRIX.items():
+        for case in cases:
+            assert set(case.expect) == set(EVERYONE), operation
+
+
+def _run(role: str, case: Case, ctx: Ctx) -> str | None:
+    """One role's attempt, rolled back afterwards; a failure message or None."""
+    expected = case.expect[role]
+    with transaction.atomic():
+        if case.prepare is not None:
+            case.prepare(ctx)
+        response = case.call(ctx.clients[role], ctx)
+        try:
+            problem = _check(role, case, ctx, response, expected)
+        finally:
+            transaction.set_rollback(True)
+    return problem
+
+
+def _check(role: str, case: Case, ctx: Ctx, response: Any, expected: int) -> str | None:
+    content_type = response.get("Content-Type", "")
+    body: Any = None
+    if not response.streaming:
+        body = response.json() if response.content and "json" in content_type else None
+    if response.status_code != expected:
+        return f"expected {expected}, got {response.status_code}: {body}"
+    if response.status_code >= 400:
+        if not content_type.startswith(PROBLEM):
+            return f"{response.status_code} is {content_type!r}, not a problem document"
+        if body.get("status") != expected or not body.get("detail"):
+            return f"problem document without status or detail: {body}"
+        return None
+    if case.check is not None:
+        try:
+            case.check(role, response if response.streaming else body, ctx)
+        except AssertionError as exc:
+            return f"wrong content: {exc}"
+    return None
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+def test_operation(operation: str, db: None) -> None:
+    ctx = build_matrix_world()
+    failures = []
+    for case in MATRIX[operation]:
+        name = f"{operation} [{case.label}]" if case.label else operation
+        for role in EVERYONE:
+            problem = _run(role, case, ctx)
+            if problem:
+                failures.append(f"{role:>15} × {name}: {problem}")
+    assert not failures, "\n" + "\n".join(failures)
+
+
+def test_no_internal_note_reaches_clients_or_vendor_users(db: None) -> None:
+    """Every role × every ticket: visible exactly to its readers, notes only to its staff."""
+    ctx = build_matrix_world()
+    internal_attachments = list(
+        Attachment.objects.filter(message__is_internal=True).values_list("pk", flat=True)
+    )
+    failures = []
+    for role in ROLES:
+        client = ctx.clients[role]
+        for name in TICKET_READERS:
+            base = f"/api/v1/tickets/{ctx.n(name)}"
+            detail = client.get(base)
+            messages = client.get(f"{base}/messages?limit=100")
+            events = client.get(f"{base}/events?limit=100")
+            statuses = {detail.status_code, messages.status_code, events.status_code}
+            if role not in TICKET_READERS[name]:
+                if statuses != {404}:
+                    failures.append(f"{role} × #{name}: {statuses}, expected 404")
+                continue
+            try:
+                assert statuses == {200}, statuses
+                assert_thread(role, name, detail.json()["messages"])
+                assert_thread(role, name, messages.json()["items"])
+                assert_events(role, name, events.json()["items"])
+            except AssertionError as exc:
+                failures.append(f"{role} × #{name}: {exc}")
+        if role not in STAFF:
+            for attachment_id in internal_attachments:
+                response = client.get(f"/api/v1/attachments/{attachment_id}")
+                if response.status_code != 404:
+                    failures.append(f"{role} downloaded internal attachment {attachment_id}")
+    assert not failures, "\n" + "\n".join(failures)
