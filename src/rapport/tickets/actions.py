@@ -70,7 +70,21 @@ def _event(
     new: object = "",
     **data: Any,
 ) -> Event:
-    return Event.objects.create(
+    event = _unsaved_event(ticket, actor, kind, field, old, new, **data)
+    event.save()
+    return event
+
+
+def _unsaved_event(
+    ticket: Ticket,
+    actor: Person | None,
+    kind: str,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    **data: Any,
+) -> Event:
+    return Event(
         ticket=ticket,
         actor=actor,
         created_at=clock.now(),
@@ -272,16 +286,18 @@ def create_ticket(
     )
     _claim_attachments(actor, message, attachments)
     SearchDocument.objects.create(ticket=ticket, body=f"{subject}\n{body_text}")
-    _event(
+    # One INSERT for both: creating tickets is the hottest write (API, mail, imports).
+    created = _unsaved_event(
         ticket, actor, "created", new=f"#{ticket.pk}",
         channel=channel, requester=requester.pk, client=client.pk, provider=provider.pk,
         message=message.pk,
     )  # fmt: skip
-    _event(
+    chosen = _unsaved_event(
         ticket, actor, "agreement", field="agreement", old="",
         new=agreement.name if agreement else "", agreement=agreement.pk if agreement else None,
         reason=reason,
     )  # fmt: skip
+    Event.objects.bulk_create([created, chosen])
     if tag_names:
         _set_tags(ticket, actor, add=tag_names, remove=())
     if assignee is not None:

@@ -136,28 +136,30 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 @router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[str, Any]]:
     me = _me(request)
-    with transaction.atomic():
-        ticket = actions.create_ticket(
-            me,
-            subject=payload.subject,
-            body=payload.body,
-            provider=_party(payload.provider, "provider"),
-            requester=_person(request, payload.requester, "requester")
-            if payload.requester
-            else None,
-            client=_party(payload.client, "client") if payload.client else None,
-            priority=Priority.from_name(payload.priority) if payload.priority else None,
-            channel=payload.channel,
-            body_is_html=payload.body_is_html,
-            tags=payload.tags,
-            parent=_ticket(request, payload.parent, "parent") if payload.parent else None,
-            assignee=_person(request, payload.assignee, "assignee") if payload.assignee else None,
-            attachments=payload.attachments,
-        )
-    # Staff may raise a ticket into a queue they cannot see (for a caller, say): they
-    # still get back what they raised, not a 404 that invites a duplicate.
-    created = queries.with_list_joins(Ticket.objects.filter(pk=ticket.pk)).get()
-    return Status(201, _detail_of(scope_for(me), created))
+    ticket = actions.create_ticket(
+        me,
+        subject=payload.subject,
+        body=payload.body,
+        provider=_party(payload.provider, "provider"),
+        requester=_person(request, payload.requester, "requester") if payload.requester else None,
+        client=_party(payload.client, "client") if payload.client else None,
+        priority=Priority.from_name(payload.priority) if payload.priority else None,
+        channel=payload.channel,
+        body_is_html=payload.body_is_html,
+        tags=payload.tags,
+        parent=_ticket(request, payload.parent, "parent") if payload.parent else None,
+        assignee=_person(request, payload.assignee, "assignee") if payload.assignee else None,
+        attachments=payload.attachments,
+    )
+    # Answer from what is in hand: the ticket's relations were set by the action, and a
+    # new ticket has one message and no children. This also means staff who raise a
+    # ticket into a queue they cannot read get it back rather than a 404.
+    data = ticket_out(
+        ticket, tags=sorted(t.name for t in ticket.tags.all()) if payload.tags else []
+    )
+    data["messages"] = [message_out(m) for m in queries.thread(scope_for(me), ticket)]
+    data["children"] = []
+    return Status(201, data)
 
 
 def _detail(request: HttpRequest, number: int) -> dict[str, Any]:

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.test import Client
 
 from rapport import settings as project_settings
 from rapport.core.testing import PASSWORD, World
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
-    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_passwords_are_hashed_with_argon2id_at_owasp_cost(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    encoded = make_password("Correct-horse-42")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert check_password("Correct-horse-42", encoded)
 
 
 def test_sign_in_shows_the_landing_page_and_makes_a_token(world: World) -> None:
