@@ -57,9 +57,17 @@ class Ticket(models.Model):
     """
 
     subject = models.CharField(max_length=300)
-    requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests")
-    client_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
-    provider_party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    # Foreign keys that lead a composite index below get no index of their own: one
+    # fewer B-tree to update per write, one fewer path for the planner to weigh.
+    requester = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="requests", db_index=False
+    )
+    client_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    provider_party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )
@@ -67,7 +75,12 @@ class Ticket(models.Model):
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="+")
     status_category = models.CharField(max_length=16, choices=StatusCategory.choices)
     assignee = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_tickets"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        db_index=False,
     )
     tags: models.ManyToManyField[Tag, TicketTag] = models.ManyToManyField(
         Tag, through="TicketTag", related_name="tickets"
@@ -120,8 +133,9 @@ class Ticket(models.Model):
 
 
 class TicketTag(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    # Both keys lead an index of their own (the unique constraint, tickettag_by_tag).
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="ticket_tag_unique")]
@@ -137,7 +151,9 @@ class Side(models.TextChoices):
 class Message(models.Model):
     """A public reply or an internal note. Internal notes never reach clients or vendors."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(  # led by the message_thread index
+        Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     author = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -179,7 +195,9 @@ class Attachment(models.Model):
 class Event(models.Model):
     """One change to a ticket: who, when, what, old → new. Never updated or deleted."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(  # led by the event_log index
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
