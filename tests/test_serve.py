@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 break
         except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
             pass
-        time.sleep(0.5)
+        time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
     info = {"base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log"}
     try:
         assert health.get("status") == "ok", (data / "serve.log").read_text()[-3000:]

@@ -59,7 +59,7 @@ def test_worker_runs_queued_task_and_turns_health_green(
     body = Client().get("/healthz").json()
     while body["worker"]["status"] != "ok" and time.monotonic() < deadline:
         assert worker.poll() is None, worker.stdout.read().decode() if worker.stdout else ""
-        time.sleep(0.2)
+        time.sleep(0.2)  # polling /healthz until the worker's heartbeat lands
         body = Client().get("/healthz").json()
     assert body["worker"]["status"] == "ok"
     assert body["status"] == "ok"

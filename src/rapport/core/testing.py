@@ -61,6 +61,17 @@ class World:
         kwargs.setdefault("provider", self.support.party)
         return ticket_actions.create_ticket(person, **kwargs)
 
+    def handoff(self, body: str = "Please send a technician") -> Ticket:
+        """Work Customer Support handed to the vendor PrintCo (its UC applies)."""
+        return ticket_actions.create_ticket(
+            self.people["agent"],
+            subject="Printer broken",
+            body=body,
+            provider=self.vendor.party,
+            requester=self.people["agent"],
+            client=self.support.party,
+        )
+
 
 class ApiClient(Client):
     """Django's test client with JSON bodies by default."""

@@ -61,16 +61,9 @@ def _actor_id(actor: Person | None) -> int | None:
     return actor.pk if actor is not None else None
 
 
-def _event(
-    ticket: Ticket,
-    actor: Person | None,
-    kind: str,
-    field: str = "",
-    old: object = "",
-    new: object = "",
-    **data: Any,
-) -> Event:
-    event = _unsaved_event(ticket, actor, kind, field, old, new, **data)
+def _event(*args: Any, **kwargs: Any) -> Event:
+    """Record one event now (arguments as for `_unsaved_event`)."""
+    event = _unsaved_event(*args, **kwargs)
     event.save()
     return event
 

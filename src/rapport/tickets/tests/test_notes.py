@@ -26,14 +26,7 @@ def test_internal_note_is_seen_by_the_team_only(world: World) -> None:
 
 
 def test_notes_never_reach_the_vendor(world: World) -> None:
-    ticket = actions.create_ticket(
-        world.agent,
-        subject="Printer broken",
-        body="Please send a technician",
-        provider=world.vendor.party,
-        requester=world.agent,
-        client=world.support.party,
-    )
+    ticket = world.handoff()
     actions.add_note(world.agent, ticket, body="They were late last time")
     thread = [m.body_text for m in queries.thread(scope_for(world.vendor_user), ticket)]
     assert thread == ["Please send a technician"]

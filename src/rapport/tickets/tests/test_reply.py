@@ -61,14 +61,7 @@ def test_closed_ticket_takes_no_more_replies(world: World) -> None:
 
 
 def test_vendor_user_replies_as_provider_on_their_ticket(world: World) -> None:
-    ticket = actions.create_ticket(
-        world.agent,
-        subject="Printer broken",
-        body="Please send a technician",
-        provider=world.vendor.party,
-        requester=world.agent,
-        client=world.support.party,
-    )
+    ticket = world.handoff()
     message = actions.reply(world.vendor_user, ticket, body="Technician booked")
     assert message.author_side == "provider"
 

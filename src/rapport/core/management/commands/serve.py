@@ -81,7 +81,7 @@ class Supervisor:
                 for name, proc in list(self.procs.items()):
                     if proc.poll() is not None and not self.stopping:
                         self._restart(name, proc.returncode)
-                time.sleep(0.5)
+                time.sleep(0.5)  # how often a dead child is noticed; cheap, and fast enough
         finally:
             self._terminate()
 
@@ -97,7 +97,7 @@ class Supervisor:
             self.stopping = True
             return
         self.log(f"{name} exited with {code}; restarting in {RESTART_DELAY:.0f}s.")
-        time.sleep(RESTART_DELAY)
+        time.sleep(RESTART_DELAY)  # a brake, so a crashing child does not spin the CPU
         self._start(name)
 
     def _queue_ping(self) -> None:
