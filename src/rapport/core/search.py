@@ -50,14 +50,6 @@ def _ids(sql: str, words: list[str]) -> RawSQL:
     return RawSQL(sql, (_query(words),))  # noqa: S611 (constant SQL; the words are a parameter)
 
 
-def matching_ticket_ids(text: str) -> RawSQL | None:
-    """SQL for ids of tickets matching every word (as a prefix); None when no words."""
-    words = terms(text)
-    if not words:
-        return None
-    return _ids(POSTGRES_IDS if connection.vendor == "postgresql" else SQLITE_IDS, words)
-
-
 def filter_matching(qs: QuerySet[M], text: str) -> QuerySet[M]:
     """Tickets of `qs` matching every word of `text` (as a prefix); all of `qs` when no words.
 

@@ -13,7 +13,7 @@ from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound
 from rapport.core.pagination import paginate
 from rapport.directory.models import Party, Person
-from rapport.directory.queries import Scope, scope_for, visible_people
+from rapport.directory.queries import scope_for, visible_people
 from rapport.tickets import actions, queries
 from rapport.tickets.models import Status as TicketStatus
 from rapport.tickets.models import Ticket
@@ -164,10 +164,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[st
 
 def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
     scope = scope_for(_me(request))
-    return _detail_of(scope, queries.get_ticket(scope, number))
-
-
-def _detail_of(scope: Scope, ticket: Ticket) -> dict[str, Any]:
+    ticket = queries.get_ticket(scope, number)
     data = ticket_out(ticket)
     data["messages"] = [message_out(m) for m in queries.thread(scope, ticket)]
     data["children"] = list(

@@ -79,15 +79,10 @@ def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
-def get_ticket(
-    scope: Scope, number: int, *, for_update: bool = False, field: str | None = None
-) -> Ticket:
+def get_ticket(scope: Scope, number: int, *, field: str | None = None) -> Ticket:
     """A ticket the person may see, or NotFound (never 403: that would confirm it exists);
     `field` names the request field that gave the number, if any."""
-    qs = with_list_joins(visible_tickets(scope))
-    if for_update:
-        qs = visible_tickets(scope).select_for_update()
-    ticket = qs.filter(pk=number).first()
+    ticket = with_list_joins(visible_tickets(scope)).filter(pk=number).first()
     if ticket is None:
         raise NotFound(f"There is no ticket #{number} you can see.", field=field)
     return ticket
