@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rapport.directory",
     "rapport.agreements",
     "rapport.tickets",
+    "rapport.sla",
     "rapport.api",
 ]
 

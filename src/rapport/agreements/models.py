@@ -46,6 +46,10 @@ def default_pauses() -> dict[str, list[str]]:
     }
 
 
+def default_warning_percents() -> list[int]:
+    return [50, 75, 90]
+
+
 class Agreement(models.Model):
     """What a provider promises a client; the kind is a label, not a code path."""
 
@@ -62,6 +66,8 @@ class Agreement(models.Model):
         choices=Priority.choices, default=Priority.NORMAL
     )
     clients_choose_priority = models.BooleanField(default=False)
+    # Shares of a target at which a running clock raises a warning (a breach is 100).
+    warning_percents = models.JSONField(default=default_warning_percents, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

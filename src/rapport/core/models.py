@@ -1,4 +1,4 @@
-"""What every app shares: API tokens and the worker's heartbeat."""
+"""What every app shares: API tokens, the worker's heartbeat, in-app notifications."""
 
 from __future__ import annotations
 
@@ -31,3 +31,33 @@ class Heartbeat(models.Model):
 
     name = models.CharField(max_length=64, unique=True)
     seen_at = models.DateTimeField()
+
+
+class Notification(models.Model):
+    """Something a person should know about, shown in their in-app list.
+
+    Written only by `rapport.core.notifications.notify`, the one seam every
+    channel (in-app now, e-mail later) hangs off.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        db_index=False,
+    )  # fmt: skip
+    kind = models.CharField(max_length=32)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "created_at", "id"], name="notification_inbox"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -99,10 +99,17 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Kept by the SLA engine: when each running clock runs out, and the soonest of
+    # them, so queues sort and filter by urgency on an index (null: nothing running).
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [
+            models.Index(fields=["sla_due_at", "id"], name="ticket_sla_due"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
             models.Index(
