@@ -27,6 +27,7 @@ from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, T
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, scope_for
+from rapport.sla import clocks as sla
 from rapport.tickets.models import (
     Attachment,
     Channel,
@@ -291,6 +292,7 @@ def create_ticket(
         reason=reason,
     )  # fmt: skip
     Event.objects.bulk_create([created, chosen])
+    sla.on_ticket_created(ticket, actor)
     if tag_names:
         _set_tags(ticket, actor, add=tag_names, remove=())
     if assignee is not None:
@@ -342,6 +344,7 @@ def reply(
     ticket.message_count += 1
     _append_search(ticket, body_text)
     _event(ticket, actor, "reply", side=side, message=message.pk)
+    sla.on_public_reply(ticket, actor, side)
     if side == Side.CLIENT and ticket.status_category in (
         StatusCategory.PENDING_CLIENT,
         StatusCategory.SOLVED,
@@ -457,6 +460,7 @@ def _change_status(ticket: Ticket, actor: Person | None, status: Status) -> None
     )  # fmt: skip
     if reopening:
         _event(ticket, actor, "reopened", old=old_category, new=status.category)
+    sla.on_status_changed(ticket, actor, old_category, status.category)
 
 
 @transaction.atomic
@@ -501,6 +505,7 @@ def set_priority(actor: Person | None, ticket: Ticket, priority: int) -> Ticket:
     ticket.updated_at = clock.now()
     ticket.save(update_fields=["priority", "updated_at"])
     _event(ticket, actor, "priority", field="priority", old=old, new=ticket.priority_name)
+    sla.on_terms_changed(ticket, actor, "priority")
     return ticket
 
 
@@ -586,6 +591,7 @@ def merge(actor: Person | None, source: Ticket, target: Ticket) -> Ticket:
     source.message_count = 0
     source.merged_into = target
     source.save(update_fields=["merged_into"])
+    sla.on_merged(source, actor)
     if source.status_category != StatusCategory.CLOSED:
         _change_status(source, actor, default_status(StatusCategory.CLOSED))
     _event(source, actor, "merged_into", new=f"#{target.pk}", target=target.pk, messages=len(moved))

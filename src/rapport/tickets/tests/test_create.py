@@ -17,7 +17,7 @@ def test_customer_request_gets_the_matching_agreement_and_a_log(world: World) ->
     assert ticket.status.slug == "new" and ticket.status_category == "open"
     assert ticket.message_count == 1
     kinds = list(Event.objects.filter(ticket=ticket).values_list("kind", flat=True))
-    assert kinds == ["created", "agreement"]
+    assert kinds == ["created", "agreement", "sla_applied", "sla_applied"]
     chosen = Event.objects.get(ticket=ticket, kind="agreement")
     assert chosen.new_value == "Globex support"
     assert "Globex" in chosen.data["reason"]

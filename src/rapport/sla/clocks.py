@@ -1,0 +1,401 @@
+"""The clocks of a ticket: applied, paused, resumed, fulfilled, breached.
+
+Ticket actions call the `on_*` functions below inside their own transaction;
+every transition appends an Event (`sla_applied`, `sla_paused`, `sla_resumed`,
+`sla_fulfilled`, `sla_breached`, `sla_cancelled`, `sla_updated`), and the due
+columns of the ticket are kept current. The sweeper (`rapport.sla.sweeper`)
+adds `sla_warning` and `sla_breached` as time passes.
+
+Rules (see README, "Service levels"):
+
+* first response runs from creation and stops at the provider's first public reply;
+* next response is armed whenever the client writes publicly and no response
+  clock is live after the provider's first reply; the provider's next public reply
+  fulfils it (one row per cycle);
+* resolution runs from creation, is fulfilled when the ticket is solved or closed,
+  and runs on again, with the time it had used, when the ticket is reopened;
+* solving or closing fulfils every live clock; merging a ticket away cancels its clocks;
+* a clock pauses while the ticket's status category is one the agreement lists for it;
+* a clock is breached when it used more business time than its target; a breach,
+  once recorded, stays recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rapport.agreements.models import Agreement, AgreementTarget
+from rapport.core import clock as wallclock
+from rapport.core.choices import DONE_CATEGORIES, Clock, StatusCategory
+from rapport.directory.models import Person
+from rapport.sla.business_time import (
+    MINUTE_US,
+    CompiledCalendar,
+    compile_calendar,
+    from_us,
+    to_us,
+)
+from rapport.sla.models import LIVE_STATES, ClockState, TicketClock
+from rapport.tickets.models import Event, Side, Ticket
+
+BREACH = 100
+TARGET_FIELDS = {
+    Clock.FIRST_RESPONSE: "first_response_minutes",
+    Clock.NEXT_RESPONSE: "next_response_minutes",
+    Clock.RESOLUTION: "resolution_minutes",
+}
+DUE_FIELDS = {
+    Clock.FIRST_RESPONSE: "first_response_due_at",
+    Clock.NEXT_RESPONSE: "next_response_due_at",
+    Clock.RESOLUTION: "resolution_due_at",
+}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a ticket is measured against right now."""
+
+    agreement: Agreement
+    targets: dict[str, int]  # clock kind -> business minutes
+
+    @property
+    def calendar(self) -> CompiledCalendar:
+        return compile_calendar(self.agreement.calendar)
+
+
+def terms_for(agreement_id: int | None, priority: int) -> Terms | None:
+    """The agreement's targets at this priority, in one query (None: nothing to measure)."""
+    if agreement_id is None:
+        return None
+    row = (
+        AgreementTarget.objects.select_related("agreement__calendar")
+        .filter(agreement_id=agreement_id, priority=priority)
+        .first()
+    )
+    if row is None:
+        return None
+    targets = {str(k): getattr(row, f) for k, f in TARGET_FIELDS.items() if getattr(row, f)}
+    return Terms(agreement=row.agreement, targets=targets) if targets else None
+
+
+def levels_of(agreement: Agreement) -> tuple[int, ...]:
+    """Where the sweeper looks: every warning threshold, then the breach."""
+    warnings = {int(p) for p in agreement.warning_percents or () if 0 < int(p) < BREACH}
+    return (*sorted(warnings), BREACH)
+
+
+def pauses_for(agreement: Agreement, kind: str) -> frozenset[str]:
+    return frozenset((agreement.pauses or {}).get(kind, ()))
+
+
+# --- the arithmetic of one clock ----------------------------------------------
+
+
+def target_us(c: TicketClock) -> int:
+    return c.target_minutes * MINUTE_US
+
+
+def used_us(c: TicketClock, cal: CompiledCalendar, now: datetime) -> int:
+    """Business time the clock has used up to `now`."""
+    if c.state == ClockState.RUNNING and c.running_since is not None:
+        return c.used_us + max(0, cal.between(to_us(c.running_since), to_us(now)))
+    return c.used_us
+
+
+def _due(c: TicketClock, cal: CompiledCalendar) -> datetime | None:
+    if c.state != ClockState.RUNNING or c.running_since is None:
+        return None
+    left = target_us(c) - c.used_us
+    if left > 0:
+        return from_us(cal.add(to_us(c.running_since), left))
+    # Over its target before this run began: due when it breached.
+    return c.breached_at or c.running_since
+
+
+def _next_check(c: TicketClock, cal: CompiledCalendar, levels: Sequence[int]) -> datetime | None:
+    """The next instant the sweeper must look at this clock (a threshold or the breach)."""
+    if c.state != ClockState.RUNNING or c.running_since is None:
+        return None
+    for level in levels:
+        if level <= c.warned_percent:
+            continue
+        need = -(-level * target_us(c) // 100)  # rounded up: at that instant it is crossed
+        if need <= c.used_us:
+            return c.running_since  # crossed already (e.g. a shorter target): look now
+        return from_us(cal.add(to_us(c.running_since), need - c.used_us))
+    return None
+
+
+def _reschedule(c: TicketClock, cal: CompiledCalendar) -> None:
+    c.due_at = _due(c, cal)
+    c.next_check_at = _next_check(c, cal, levels_of(c.agreement))
+
+
+# --- one hook's work ----------------------------------------------------------
+
+
+class _Work:
+    """The clocks of one ticket, changed in memory, then written in a few statements."""
+
+    def __init__(self, ticket: Ticket, actor: Person | None, now: datetime) -> None:
+        self.ticket, self.actor, self.now = ticket, actor, now
+        self.events: list[Event] = []
+        self.clocks: list[TicketClock] = []
+        self.changed: dict[int, TicketClock] = {}
+        self.created: list[TicketClock] = []
+
+    def load(self) -> _Work:
+        self.clocks = list(
+            TicketClock.objects.select_for_update(of=("self",))
+            .select_related("agreement__calendar")
+            .filter(ticket=self.ticket)
+            .order_by("kind", "cycle")
+        )
+        return self
+
+    def live(self, kind: str | None = None) -> list[TicketClock]:
+        return [
+            c for c in self.clocks if c.state in LIVE_STATES and (kind is None or c.kind == kind)
+        ]
+
+    def event(self, kind: str, c: TicketClock, **data: Any) -> None:
+        payload = {"clock": c.kind, "cycle": c.cycle, "target_minutes": c.target_minutes}
+        payload.update({k: _json(v) for k, v in data.items()})
+        self.events.append(
+            Event(
+                ticket=self.ticket, actor=self.actor, created_at=self.now, kind=kind,
+                field="sla", new_value=str(c.kind), data=payload,
+            )
+        )  # fmt: skip
+
+    def touch(self, c: TicketClock) -> None:
+        if c.pk is not None:
+            self.changed[c.pk] = c
+
+    # transitions ------------------------------------------------------------
+
+    def apply(self, kind: str, terms: Terms, *, cycle: int = 1) -> TicketClock:
+        category = self.ticket.status_category
+        paused = category in pauses_for(terms.agreement, kind)
+        c = TicketClock(
+            ticket=self.ticket, kind=kind, cycle=cycle, agreement=terms.agreement,
+            priority=self.ticket.priority, target_minutes=terms.targets[kind],
+            state=ClockState.PAUSED if paused else ClockState.RUNNING, started_at=self.now,
+            running_since=None if paused else self.now, used_us=0,
+        )  # fmt: skip
+        _reschedule(c, terms.calendar)
+        self.clocks.append(c)
+        self.created.append(c)
+        self.event("sla_applied", c, state=c.state, due_at=c.due_at, priority=c.priority)
+        return c
+
+    def pause(self, c: TicketClock, reason: str) -> None:
+        cal = compile_calendar(c.agreement.calendar)
+        c.used_us = used_us(c, cal, self.now)
+        c.state, c.running_since, c.due_at, c.next_check_at = ClockState.PAUSED, None, None, None
+        self.touch(c)
+        self.event("sla_paused", c, reason=reason, used_minutes=c.used_us / MINUTE_US)
+
+    def resume(self, c: TicketClock, reason: str) -> None:
+        cal = compile_calendar(c.agreement.calendar)
+        c.state, c.running_since, c.stopped_at = ClockState.RUNNING, self.now, None
+        _reschedule(c, cal)
+        self.touch(c)
+        self.event("sla_resumed", c, reason=reason, due_at=c.due_at)
+
+    def fulfil(self, c: TicketClock, reason: str) -> None:
+        cal = compile_calendar(c.agreement.calendar)
+        c.used_us = used_us(c, cal, self.now)
+        if c.used_us > target_us(c) and c.breached_at is None:
+            # Fulfilled late and the sweeper had not seen it yet: the breach is recorded now.
+            c.breached_at = c.due_at or self.now
+            c.warned_percent = BREACH
+            self.event("sla_breached", c, due_at=c.breached_at)
+        c.state, c.running_since, c.stopped_at, c.next_check_at = (
+            ClockState.FULFILLED, None, self.now, None,
+        )  # fmt: skip
+        self.touch(c)
+        self.event(
+            "sla_fulfilled", c, reason=reason, used_minutes=c.used_us / MINUTE_US,
+            breached=c.breached_at is not None,
+        )  # fmt: skip
+
+    def cancel(self, c: TicketClock, reason: str) -> None:
+        cal = compile_calendar(c.agreement.calendar)
+        c.used_us = used_us(c, cal, self.now)
+        c.state, c.running_since, c.stopped_at = ClockState.CANCELLED, None, self.now
+        c.due_at = c.next_check_at = None
+        self.touch(c)
+        self.event("sla_cancelled", c, reason=reason)
+
+    # writing ----------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.created:
+            TicketClock.objects.bulk_create(self.created)
+        for c in self.changed.values():
+            c.save(update_fields=CLOCK_FIELDS)
+        if self.events:
+            Event.objects.bulk_create(self.events)
+        sync_ticket(self.ticket, self.clocks)
+
+
+CLOCK_FIELDS = [
+    "agreement", "priority", "target_minutes", "state", "running_since", "used_us", "due_at",
+    "breached_at", "stopped_at", "warned_percent", "next_check_at",
+]  # fmt: skip
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def due_columns(clocks: Iterable[TicketClock]) -> dict[str, datetime | None]:
+    columns: dict[str, datetime | None] = dict.fromkeys(DUE_FIELDS.values())
+    for c in clocks:
+        if c.state == ClockState.RUNNING and c.due_at is not None:
+            field = DUE_FIELDS[Clock(c.kind)]
+            current = columns[field]
+            columns[field] = c.due_at if current is None else min(current, c.due_at)
+    running = [d for d in columns.values() if d is not None]
+    columns["sla_due_at"] = min(running) if running else None
+    return columns
+
+
+def sync_ticket(ticket: Ticket, clocks: Iterable[TicketClock]) -> None:
+    """Write the ticket's due columns if they changed."""
+    columns = due_columns(clocks)
+    if all(getattr(ticket, k) == v for k, v in columns.items()):
+        return
+    Ticket.objects.filter(pk=ticket.pk).update(**columns)
+    for key, value in columns.items():
+        setattr(ticket, key, value)
+
+
+# --- hooks called by ticket actions ------------------------------------------
+
+
+def on_ticket_created(ticket: Ticket, actor: Person | None) -> None:
+    terms = terms_for(ticket.agreement_id, ticket.priority)
+    if terms is None:
+        return
+    work = _Work(ticket, actor, wallclock.now())
+    for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
+        if kind in terms.targets:
+            work.apply(kind, terms)
+    work.save()
+
+
+def on_public_reply(ticket: Ticket, actor: Person | None, side: str) -> None:
+    """A public message: the provider's fulfils response clocks; the client's re-arms one."""
+    if ticket.agreement_id is None or side not in (Side.CLIENT, Side.PROVIDER):
+        return
+    work = _Work(ticket, actor, wallclock.now()).load()
+    if side == Side.PROVIDER:
+        for c in work.live(Clock.FIRST_RESPONSE) + work.live(Clock.NEXT_RESPONSE):
+            work.fulfil(c, "provider replied")
+    elif ticket.first_response_at is not None and not (
+        work.live(Clock.FIRST_RESPONSE) or work.live(Clock.NEXT_RESPONSE)
+    ):
+        # The client wrote after the provider's last reply: a reply is owed again.
+        terms = terms_for(ticket.agreement_id, ticket.priority)
+        if terms is not None and Clock.NEXT_RESPONSE in terms.targets:
+            cycles = [c.cycle for c in work.clocks if c.kind == Clock.NEXT_RESPONSE]
+            work.apply(Clock.NEXT_RESPONSE, terms, cycle=max(cycles, default=0) + 1)
+    work.save()
+
+
+def on_status_changed(
+    ticket: Ticket, actor: Person | None, old_category: str, new_category: str
+) -> None:
+    if ticket.agreement_id is None:
+        return
+    work = _Work(ticket, actor, wallclock.now()).load()
+    label = StatusCategory(new_category).label
+    if new_category in DONE_CATEGORIES:
+        for c in work.live():
+            work.fulfil(c, f"ticket {str(label).lower()}")
+        work.save()
+        return
+    if old_category in DONE_CATEGORIES:
+        resolutions = [c for c in work.clocks if c.kind == Clock.RESOLUTION]
+        if resolutions and resolutions[-1].state == ClockState.FULFILLED:
+            work.resume(resolutions[-1], "reopened")
+    for c in work.live():
+        should_pause = new_category in pauses_for(c.agreement, c.kind)
+        if c.state == ClockState.RUNNING and should_pause:
+            work.pause(c, f"status {new_category}")
+        elif c.state == ClockState.PAUSED and not should_pause:
+            work.resume(c, f"status {new_category}")
+    work.save()
+
+
+def on_terms_changed(ticket: Ticket, actor: Person | None, reason: str) -> None:
+    """Priority or agreement changed: recompute every live clock from the ticket's log."""
+    if not ticket.agreement_id and not TicketClock.objects.filter(ticket=ticket).exists():
+        return
+    work = _Work(ticket, actor, wallclock.now()).load()
+    live = work.live()
+    if not live:
+        return
+    terms = terms_for(ticket.agreement_id, ticket.priority)
+    log = list(
+        Event.objects.filter(ticket=ticket, kind__startswith="sla_").order_by("created_at", "id")
+    )
+    for c in live:
+        target = terms.targets.get(c.kind) if terms else None
+        if terms is None or target is None:
+            work.cancel(c, reason)
+            continue
+        old_due = c.due_at
+        c.agreement, c.priority, c.target_minutes = terms.agreement, ticket.priority, target
+        cal = terms.calendar
+        c.used_us = used_from_log(c, cal, log, work.now)
+        if c.state == ClockState.RUNNING:
+            c.running_since = work.now
+        # Warnings that are no longer true under the new target may be raised again.
+        still = [
+            level for level in levels_of(c.agreement)
+            if level <= c.warned_percent and level * target_us(c) <= c.used_us * 100
+        ]  # fmt: skip
+        c.warned_percent = BREACH if c.breached_at else max(still, default=0)
+        _reschedule(c, cal)
+        work.touch(c)
+        work.event("sla_updated", c, reason=reason, old_due_at=old_due, due_at=c.due_at,
+                   priority=c.priority)  # fmt: skip
+    work.save()
+
+
+def used_from_log(
+    c: TicketClock, cal: CompiledCalendar, log: Sequence[Event], now: datetime
+) -> int:
+    """Business time a clock used, summed over its running spells in the event log."""
+    used, since = 0, None
+    for event in log:
+        data = event.data or {}
+        if data.get("clock") != c.kind or data.get("cycle") != c.cycle:
+            continue
+        starts = event.kind == "sla_resumed" or (
+            event.kind == "sla_applied" and data.get("state") == ClockState.RUNNING
+        )
+        if starts and since is None:
+            since = event.created_at
+        elif event.kind in ("sla_paused", "sla_fulfilled", "sla_cancelled") and since is not None:
+            used += cal.between(to_us(since), to_us(event.created_at))
+            since = None
+    if since is not None:
+        used += cal.between(to_us(since), to_us(now))
+    return used
+
+
+def on_merged(source: Ticket, actor: Person | None) -> None:
+    """The source's thread now lives in the target: its own clocks stop without a verdict."""
+    if source.agreement_id is None:
+        return
+    work = _Work(source, actor, wallclock.now()).load()
+    for c in work.live():
+        work.cancel(c, "merged")
+    work.save()
