@@ -69,6 +69,19 @@ def _clean_country(country: str, subdivision: str) -> tuple[str, str]:
         raise Invalid("Holiday country is an ISO 3166 two-letter code.", field="holiday_country")
     if subdivision and not country:
         raise Invalid("A subdivision needs a country.", field="holiday_subdivision")
+    if country:
+        import holidays  # loading every country's rules is slow: only when needed
+
+        supported = holidays.list_supported_countries()
+        if country not in supported:
+            raise Invalid(f"No public holidays are known for {country}.", field="holiday_country")
+        if subdivision and subdivision not in supported[country]:
+            known = supported[country]
+            listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+            raise Invalid(
+                f"{country} has no subdivision {subdivision} (known: {listed}).",
+                field="holiday_subdivision",
+            )
     return country, subdivision
 
 
@@ -132,7 +145,16 @@ def update_calendar(actor: Person | None, calendar: Calendar, **changes: Any) ->
     if not calendar.always_open and not calendar.weekly_hours:
         raise Invalid("Give weekly hours, or mark the calendar always open.", field="weekly_hours")
     calendar.save()
+    _follow_on_clocks(Agreement.objects.filter(calendar=calendar).values_list("pk", flat=True))
     return calendar
+
+
+def _follow_on_clocks(agreement_ids: Iterable[int]) -> None:
+    """Running clocks are due by the old terms: recompute them once this commits."""
+    from rapport.sla.actions import schedule_recompute  # the SLA engine builds on agreements
+
+    for agreement_id in agreement_ids:
+        schedule_recompute(agreement_id)
 
 
 def _clean_pauses(pauses: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
@@ -255,4 +277,6 @@ def update_agreement(actor: Person | None, agreement: Agreement, **changes: Any)
     agreement.save()
     if "targets" in changes:
         _set_targets(agreement, changes["targets"])
+    if {"targets", "pauses", "calendar"} & changes.keys():
+        _follow_on_clocks([agreement.pk])
     return agreement

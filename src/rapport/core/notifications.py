@@ -1,0 +1,67 @@
+"""Telling people things: the one function every part of Rapport notifies through.
+
+`notify` writes the in-app notifications now; other channels (e-mail) are to be
+delivered from here too, so callers never learn how a person is reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from rapport.core import clock
+from rapport.core.errors import NotFound
+from rapport.core.models import Notification
+from rapport.directory.models import Person
+
+if TYPE_CHECKING:
+    from rapport.tickets.models import Ticket
+
+MAX_TEXT = 500
+
+
+def notify(
+    recipients: Iterable[Person | None], kind: str, ticket: Ticket | None, text: str
+) -> list[Notification]:
+    """Tell each recipient (once, if active) `text` about `ticket`; returns what was written."""
+    now = clock.now()
+    seen: set[int] = set()
+    rows = []
+    for person in recipients:
+        if person is None or not person.is_active or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        rows.append(
+            Notification(
+                recipient=person, kind=kind[:32], ticket=ticket, text=text[:MAX_TEXT],
+                created_at=now,
+            )
+        )  # fmt: skip
+    return Notification.objects.bulk_create(rows)
+
+
+def inbox(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """A person's own notifications, newest first (nobody reads another's)."""
+    qs = Notification.objects.filter(recipient=person).order_by("-created_at", "-id")
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+@transaction.atomic
+def mark_read(person: Person, notification_id: int) -> Notification:
+    row = Notification.objects.filter(pk=notification_id, recipient=person).first()
+    if row is None:
+        raise NotFound(f"There is no notification {notification_id} of yours.")
+    if row.read_at is None:
+        row.read_at = clock.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+@transaction.atomic
+def mark_all_read(person: Person) -> int:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).update(
+        read_at=clock.now()
+    )

@@ -1,0 +1,231 @@
+"""The sweeper: clocks whose next check has come raise warnings, breach, and escalate.
+
+Each pass claims a batch of due clocks with one conditional UPDATE (`… SET
+next_check_at = NULL WHERE id IN (…) AND next_check_at <= now`), inside the
+transaction that then records what happened. A second worker running the same
+pass either skips the rows this one locked (PostgreSQL, SKIP LOCKED) or waits
+for the write lock (SQLite) and then finds them no longer due, so nothing is
+recorded twice; a worker that dies mid-batch rolls back, and the rows are due
+again next time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from rapport.agreements.models import Agreement
+from rapport.core import clock
+from rapport.core.choices import Clock
+from rapport.core.errors import RapportError
+from rapport.core.notifications import notify
+from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
+from rapport.sla.business_time import MINUTE_US, CompiledCalendar, compile_calendar
+from rapport.sla.clocks import BREACH, _next_check, levels_of, target_us, used_us
+from rapport.sla.models import ClockState, Escalation, EscalationAction, Recipient, TicketClock
+from rapport.tickets import actions as ticket_actions
+from rapport.tickets.models import Event, Ticket
+
+log = logging.getLogger(__name__)
+BATCH = 2_000
+
+
+@dataclass
+class SweepResult:
+    warnings: int = 0
+    breaches: int = 0
+    escalations: int = 0
+    clocks: int = 0
+
+    def add(self, other: SweepResult) -> None:
+        self.warnings += other.warnings
+        self.breaches += other.breaches
+        self.escalations += other.escalations
+        self.clocks += other.clocks
+
+
+def sweep(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
+    """Handle every clock due by `now`, batch by batch; safe to run in several workers."""
+    now = now or clock.now()
+    total = SweepResult()
+    while True:
+        with transaction.atomic():
+            ids = claim(now, batch)
+            if not ids:
+                break
+            total.add(_handle(ids, now))
+        if len(ids) < batch:
+            break
+    return total
+
+
+def claim(now: datetime, limit: int) -> list[int]:
+    """Take up to `limit` due clocks for this transaction; nobody else gets them."""
+    table = TicketClock._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"UPDATE {table} SET next_check_at = NULL "  # noqa: S608 (no user input)
+        f"WHERE id IN (SELECT id FROM {table} WHERE next_check_at <= %s "
+        f"ORDER BY next_check_at LIMIT %s{lock}) AND next_check_at <= %s RETURNING id"
+    )
+    # Raw SQL gets no field conversion: adapt the instant as the ORM stores it (UTC).
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp, limit, stamp])
+        return [row[0] for row in cursor.fetchall()]
+
+
+class _Context:
+    """What a batch needs per agreement and per provider, read once."""
+
+    def __init__(self) -> None:
+        self.calendars: dict[int, CompiledCalendar] = {}
+        self.levels: dict[int, tuple[int, ...]] = {}
+        self.escalations: dict[int, list[Escalation]] = {}
+
+    def load(self, agreements: list[Agreement]) -> None:
+        for agreement in agreements:
+            if agreement.pk not in self.calendars:
+                self.calendars[agreement.pk] = compile_calendar(agreement.calendar)
+                self.levels[agreement.pk] = levels_of(agreement)
+                self.escalations[agreement.pk] = []
+        for esc in Escalation.objects.filter(agreement_id__in=[a.pk for a in agreements]):
+            self.escalations[esc.agreement_id].append(esc)
+
+
+def _handle(ids: list[int], now: datetime) -> SweepResult:
+    result = SweepResult(clocks=len(ids))
+    clocks = list(
+        TicketClock.objects.filter(pk__in=ids, state=ClockState.RUNNING).select_related(
+            "agreement__calendar"
+        )
+    )
+    ctx = _Context()
+    ctx.load(list({c.agreement_id: c.agreement for c in clocks}.values()))
+    events: list[Event] = []
+    to_escalate: list[tuple[TicketClock, Escalation, int]] = []
+    for c in clocks:
+        cal, levels = ctx.calendars[c.agreement_id], ctx.levels[c.agreement_id]
+        used = used_us(c, cal, now)
+        crossed = [lv for lv in levels if lv > c.warned_percent and lv * target_us(c) <= used * 100]
+        data = {"clock": c.kind, "cycle": c.cycle, "target_minutes": c.target_minutes,
+                "used_minutes": round(used / MINUTE_US, 2)}  # fmt: skip
+        if BREACH in crossed:
+            c.breached_at = c.breached_at or c.due_at or now
+            c.warned_percent = BREACH
+            data["due_at"] = c.breached_at.isoformat()
+            events.append(_event(c, now, "sla_breached", data))
+            result.breaches += 1
+        elif crossed:
+            c.warned_percent = crossed[-1]
+            data["percent"] = c.warned_percent
+            data["due_at"] = c.due_at.isoformat() if c.due_at else None
+            events.append(_event(c, now, "sla_warning", data))
+            result.warnings += 1
+        c.next_check_at = _next_check(c, cal, levels)
+        for esc in ctx.escalations[c.agreement_id]:
+            if esc.at_percent in crossed and esc.clock in ("", c.kind):
+                to_escalate.append((c, esc, esc.at_percent))
+    TicketClock.objects.bulk_update(
+        clocks, ["warned_percent", "breached_at", "next_check_at"], batch_size=1000
+    )
+    Event.objects.bulk_create(events, batch_size=1000)
+    if to_escalate:
+        result.escalations = _escalate(to_escalate)
+    return result
+
+
+def _event(c: TicketClock, now: datetime, kind: str, data: dict[str, object]) -> Event:
+    return Event(ticket_id=c.ticket_id, created_at=now, kind=kind, field="sla",
+                 new_value=c.kind, data=data)  # fmt: skip
+
+
+# --- escalations --------------------------------------------------------------
+
+
+def _escalate(items: list[tuple[TicketClock, Escalation, int]]) -> int:
+    tickets = Ticket.objects.select_related("assignee", "provider_party").in_bulk(
+        {c.ticket_id for c, _, _ in items}
+    )
+    people = _People()
+    done = 0
+    for c, esc, level in items:
+        ticket = tickets[c.ticket_id]
+        what = "breached" if level == BREACH else f"is {level}% through its target"
+        label = str(Clock(c.kind).label).lower()
+        text = f"#{ticket.pk} {ticket.subject}: {label} {what}."
+        try:
+            if esc.action == EscalationAction.NOTIFY:
+                recipients = people.resolve(ticket, esc.recipients or [])
+                notify(recipients, "sla_breach" if level == BREACH else "sla_warning", ticket, text)
+            elif esc.action == EscalationAction.RAISE_PRIORITY and esc.priority:
+                if ticket.priority < esc.priority:
+                    ticket_actions.set_priority(None, ticket, esc.priority)
+            elif esc.action == EscalationAction.REASSIGN and esc.team_id:
+                lead = people.leads_of_team(esc.team_id)
+                if lead:
+                    ticket_actions.assign(None, ticket, lead[0])
+                    notify(lead[:1], "sla_reassigned", ticket, f"{text} It is yours now.")
+        except RapportError as exc:  # e.g. the team's lead does not serve this provider
+            log.warning("escalation %s on #%s not applied: %s", esc.pk, ticket.pk, exc.detail)
+            continue
+        done += 1
+    return done
+
+
+class _People:
+    """Who an escalation reaches, looked up once per provider in a batch."""
+
+    def __init__(self) -> None:
+        self._leads: dict[int, list[Person]] = {}
+        self._managers: dict[int, list[Person]] = {}
+        self._team_leads: dict[int, list[Person]] = {}
+
+    def resolve(self, ticket: Ticket, recipients: list[str]) -> list[Person]:
+        out: list[Person] = []
+        if Recipient.ASSIGNEE in recipients and ticket.assignee is not None:
+            out.append(ticket.assignee)
+        if Recipient.TEAM_LEAD in recipients:
+            out += self._provider_leads(ticket.provider_party_id)
+        if Recipient.PROVIDER_MANAGER in recipients:
+            out += self._provider_managers(ticket)
+        return out
+
+    def _provider_leads(self, party_id: int) -> list[Person]:
+        if party_id not in self._leads:
+            self._leads[party_id] = [
+                m.person
+                for m in TeamMembership.objects.filter(
+                    team__party_id=party_id, role=TeamRole.LEAD
+                ).select_related("person")
+            ]
+        return self._leads[party_id]
+
+    def _provider_managers(self, ticket: Ticket) -> list[Person]:
+        """A team's managers are our managers; a vendor's are its organisation admins."""
+        party_id = ticket.provider_party_id
+        if party_id not in self._managers:
+            if ticket.provider_party.is_team:
+                found = list(Person.objects.filter(staff_role="manager", is_active=True))
+            else:
+                found = [
+                    m.person
+                    for m in OrgMembership.objects.filter(
+                        organisation__party_id=party_id, is_admin=True
+                    ).select_related("person")
+                ]
+            self._managers[party_id] = found
+        return self._managers[party_id]
+
+    def leads_of_team(self, team_id: int) -> list[Person]:
+        if team_id not in self._team_leads:
+            self._team_leads[team_id] = [
+                m.person
+                for m in TeamMembership.objects.filter(team_id=team_id, role=TeamRole.LEAD)
+                .select_related("person")
+                .order_by("id")
+            ]
+        return self._team_leads[team_id]
