@@ -12,8 +12,10 @@ from rapport.agreements.api import router as agreements_router
 from rapport.core.api import router as tokens_router
 from rapport.core.auth import api_auth
 from rapport.core.errors import RapportError
+from rapport.core.notifications_api import router as notifications_router
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
+from rapport.sla.api import router as sla_router
 from rapport.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -45,3 +47,5 @@ api.add_router("", directory_router)
 api.add_router("", agreements_router)
 api.add_router("", tickets_router)
 api.add_router("", tokens_router)
+api.add_router("", sla_router)
+api.add_router("", notifications_router)
