@@ -33,7 +33,8 @@ from rapport.agreements.models import Calendar
 from rapport.api.api import api
 from rapport.core import tokens
 from rapport.core.choices import StatusCategory
-from rapport.core.models import ApiToken
+from rapport.core.models import ApiToken, Notification
+from rapport.core.notifications import notify
 from rapport.core.testing import ROLES, ApiClient, World, build_world
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Attachment, Ticket
@@ -427,6 +428,47 @@ def agreement_payload(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def check_clocks(role: str, body: Any, ctx: Ctx) -> None:
+    assert {c["kind"] for c in body} == {"first_response", "resolution"}
+
+
+def check_attainment(role: str, body: Any, ctx: Ctx) -> None:
+    counted = body["total"]["pending"] + body["total"]["achieved"] + body["total"]["breached"]
+    # Support's tickets: contact, colleague, other, and the vendor's hand-off is PrintCo's.
+    expected = {"admin": 12, "manager": 12, "agent": 6, "lead": 6, "other_agent": 2,
+                "vendor_user": 2, "contractor_user": 2}[role]  # fmt: skip
+    assert counted == expected, counted
+
+
+def check_preview(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["due"]["first_response"] == "2026-03-10T09:30:00Z"
+    assert body["due"]["resolution"] == "2026-03-10T13:00:00Z"
+
+
+def check_calendar_preview(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["due_at"] == "2026-03-16T08:30:00Z"  # Monday 09:30 in Berlin
+    assert body["open_at_start"] is True
+
+
+def notify_contact_and_agent(ctx: Ctx) -> None:
+    w = ctx.world
+    ticket = ctx.tickets["contact"]
+    notify([w.contact], "sla_warning", ticket, "For the contact")
+    notify([w.agent], "sla_breach", ticket, "For the agent")
+    ctx.notification = Notification.objects.get(recipient=w.contact).pk  # type: ignore[attr-defined]
+
+
+def check_notifications(role: str, body: Any, ctx: Ctx) -> None:
+    texts = [n["text"] for n in body["items"]]
+    mine = {"contact": ["For the contact"], "agent": ["For the agent"]}.get(role, [])
+    assert texts == mine
+    assert body["unread"] == len(mine)
+
+
+def check_marked_all(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["marked"] == (1 if role in ("contact", "agent") else 0)
+
+
 MATRIX: dict[str, list[Case]] = {
     # --- directory ---
     "GET /api/v1/me": [Case(lambda c, x: c.get("/api/v1/me"), everyone(200), check_me)],
@@ -802,6 +844,97 @@ MATRIX: dict[str, list[Case]] = {
             # Only your own tokens, even for an admin (the web UI revokes others').
             outcomes((204, ["contact"])),
             check_revoked,
+        )
+    ],  # --- service levels ---
+    "GET /api/v1/tickets/{number}/clocks": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('contact')}/clocks"),
+            provider_staff_only("contact"),
+            check_clocks,
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('vendor')}/clocks"),
+            # The vendor is measured on it; the team that handed it over follows it.
+            readers("vendor"),
+            check_clocks,
+            label="handed to a vendor",
+        ),
+    ],
+    "GET /api/v1/attainment": [
+        Case(
+            lambda c, x: c.get("/api/v1/attainment?since=2000-01-01T00:00:00Z"),
+            outcomes((200, (*STAFF, "vendor_user", "contractor_user")), rest=403),
+            check_attainment,
+        )
+    ],
+    "GET /api/v1/agreements/{agreement_id}/sla": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/agreements/{x.world.sla.pk}/sla"),
+            outcomes((200, STAFF), (403, GLOBEX)),
+        )
+    ],
+    "PUT /api/v1/agreements/{agreement_id}/sla": [
+        Case(
+            lambda c, x: c.put(
+                f"/api/v1/agreements/{x.world.sla.pk}/sla",
+                {
+                    "warning_percents": [60],
+                    "escalations": [
+                        {"at_percent": 100, "action": "notify", "recipients": ["team_lead"]}
+                    ],
+                },
+                content_type="application/json",
+            ),
+            outcomes((200, ["admin"]), (403, ("manager", "agent", "lead", "other_agent", *GLOBEX))),
+        )
+    ],
+    "GET /api/v1/agreements/{agreement_id}/preview": [
+        Case(
+            lambda c, x: c.get(
+                f"/api/v1/agreements/{x.world.sla.pk}/preview"
+                "?priority=urgent&at=2026-03-10T10:00:00%2B01:00"
+            ),
+            outcomes((200, (*STAFF, *GLOBEX))),
+            check_preview,
+        )
+    ],
+    "GET /api/v1/calendars/{calendar_id}/preview": [
+        Case(
+            lambda c, x: c.get(
+                f"/api/v1/calendars/{x.world.calendar.pk}/preview"
+                "?start=2026-03-13T16:30:00%2B01:00&minutes=60"
+            ),
+            everyone(200),
+            check_calendar_preview,
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/calendars/{x.private_calendar.pk}/preview"),
+            outcomes((200, STAFF)),
+            label="unused by their agreements",
+        ),
+    ],
+    # --- notifications: everyone has their own, and only their own ---
+    "GET /api/v1/notifications": [
+        Case(
+            lambda c, x: c.get("/api/v1/notifications"),
+            everyone(200),
+            check_notifications,
+            prepare=notify_contact_and_agent,
+        )
+    ],
+    "POST /api/v1/notifications/{notification_id}/read": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/notifications/{x.notification}/read"),
+            outcomes((200, ["contact"])),
+            prepare=notify_contact_and_agent,
+        )
+    ],
+    "POST /api/v1/notifications/read": [
+        Case(
+            lambda c, x: c.post("/api/v1/notifications/read"),
+            everyone(200),
+            check_marked_all,
+            prepare=notify_contact_and_agent,
         )
     ],
 }

@@ -18,6 +18,8 @@ from rapport.tickets.models import Ticket
 
 MAX_THRESHOLDS = 10
 MAX_ESCALATIONS = 20
+# Not Priority.names: Django's choices metaclass shadows it with the member names.
+PRIORITY_NAMES = ", ".join(str(p.label) for p in Priority)
 
 
 def _clean_percents(values: Iterable[Any]) -> list[int]:
@@ -58,7 +60,7 @@ def _clean_escalation(i: int, item: Mapping[str, Any], levels: set[int]) -> Esca
         try:
             esc.priority = Priority.from_name(str(item.get("priority")))
         except ValueError:
-            raise Invalid(f"{where}: priority is one of {', '.join(Priority.names())}.",
+            raise Invalid(f"{where}: priority is one of {PRIORITY_NAMES}.",
                           field="escalations")  # fmt: skip
     else:
         team_id = item.get("team")

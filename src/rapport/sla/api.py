@@ -13,7 +13,7 @@ from rapport.agreements.api import _agreement, _calendar
 from rapport.agreements.models import Agreement
 from rapport.core import clock
 from rapport.core.choices import Clock, Priority
-from rapport.core.errors import Invalid
+from rapport.core.errors import Invalid, PermissionDenied
 from rapport.core.schemas import MAX_ID, Input
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
@@ -186,7 +186,11 @@ def settings_out(a: Agreement) -> dict[str, Any]:
 @router.get("/agreements/{agreement_id}/sla", response=SlaSettingsOut,
             summary="Targets, warning thresholds and escalations of an agreement")  # fmt: skip
 def get_sla_settings(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
-    return settings_out(_agreement(request, agreement_id))
+    agreement = _agreement(request, agreement_id)
+    if not scope_for(_me(request)).is_staff:
+        # Who gets told and what is raised when are our own working arrangements.
+        raise PermissionDenied("Warning thresholds and escalations are for our staff.")
+    return settings_out(agreement)
 
 
 @router.put("/agreements/{agreement_id}/sla", response=SlaSettingsOut,
