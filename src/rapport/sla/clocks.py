@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from rapport.agreements.models import Agreement, AgreementTarget
 from rapport.core import clock as wallclock
@@ -94,11 +94,21 @@ def pauses_for(agreement: Agreement, kind: str) -> frozenset[str]:
 # --- the arithmetic of one clock ----------------------------------------------
 
 
-def target_us(c: TicketClock) -> int:
+class ClockLike(Protocol):
+    """What the arithmetic reads of a clock (a row, or the sweeper's lighter tuple)."""
+
+    state: str
+    running_since: datetime | None
+    used_us: int
+    target_minutes: int
+    warned_percent: int
+
+
+def target_us(c: ClockLike) -> int:
     return c.target_minutes * MINUTE_US
 
 
-def used_us(c: TicketClock, cal: CompiledCalendar, now: datetime) -> int:
+def used_us(c: ClockLike, cal: CompiledCalendar, now: datetime) -> int:
     """Business time the clock has used up to `now`."""
     if c.state == ClockState.RUNNING and c.running_since is not None:
         return c.used_us + max(0, cal.between(to_us(c.running_since), to_us(now)))
@@ -115,7 +125,7 @@ def _due(c: TicketClock, cal: CompiledCalendar) -> datetime | None:
     return c.breached_at or c.running_since
 
 
-def _next_check(c: TicketClock, cal: CompiledCalendar, levels: Sequence[int]) -> datetime | None:
+def next_check(c: ClockLike, cal: CompiledCalendar, levels: Sequence[int]) -> datetime | None:
     """The next instant the sweeper must look at this clock (a threshold or the breach)."""
     if c.state != ClockState.RUNNING or c.running_since is None:
         return None
@@ -131,7 +141,7 @@ def _next_check(c: TicketClock, cal: CompiledCalendar, levels: Sequence[int]) ->
 
 def _reschedule(c: TicketClock, cal: CompiledCalendar) -> None:
     c.due_at = _due(c, cal)
-    c.next_check_at = _next_check(c, cal, levels_of(c.agreement))
+    c.next_check_at = next_check(c, cal, levels_of(c.agreement))
 
 
 # --- one hook's work ----------------------------------------------------------
