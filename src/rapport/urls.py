@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from rapport.api.api import api
 from rapport.core import views
@@ -16,4 +16,5 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("settings/sla/", include("rapport.sla.urls")),
 ]
