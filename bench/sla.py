@@ -140,7 +140,7 @@ def seed(tickets: int) -> None:
             cursor.execute(ticket_sql, [*params, tickets])
         # One running resolution clock per ticket; ids ending in 00 are due.
         cursor.execute(
-            f"INSERT INTO {c} (ticket_id, kind, cycle, agreement_id, priority, target_minutes, "
+            f"INSERT INTO {c} (ticket_id, kind, cycle, agreement_id, priority, target_minutes, "  # noqa: S608
             "state, started_at, running_since, used_us, due_at, warned_percent, next_check_at) "
             f"SELECT id, 'resolution', 1, agreement_id, 2, "
             f"CASE WHEN id %% 200 = 0 THEN {BREACHING} WHEN id %% 100 = 0 THEN {WARNING} "
@@ -164,7 +164,7 @@ def reset() -> None:
     check_past = connection.ops.adapt_datetimefield_value(NOW - timedelta(minutes=1))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TicketClock._meta.db_table} SET warned_percent = 0, breached_at = NULL, "
+            f"UPDATE {TicketClock._meta.db_table} SET warned_percent = 0, breached_at = NULL, "  # noqa: S608
             "next_check_at = %s WHERE ticket_id %% 100 = 0",
             [check_past],
         )
