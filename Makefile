@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
+SLA_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres clean
+.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +52,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres
+bench: bench-sqlite bench-postgres bench-sla
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
@@ -59,6 +60,16 @@ bench-sqlite: install-dev
 bench-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
+
+## The SLA engine at SLA_BENCH_TICKETS: due-time computation and one sweeper pass.
+bench-sla: bench-sla-sqlite bench-sla-postgres
+
+bench-sla-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/sla.py --tickets $(SLA_BENCH_TICKETS)
+
+bench-sla-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/sla.py --tickets $(SLA_BENCH_TICKETS)
 
 clean:
 	rm -rf $(VENV) var

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
 from rapport.agreements import actions as agreements
+from rapport.agreements.models import Agreement
 from rapport.agreements.queries import match_agreement
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
@@ -60,6 +61,8 @@ from rapport.core.errors import Conflict
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
+from rapport.sla import actions as sla_actions
+from rapport.sla.sweeper import sweep
 from rapport.tickets import actions as tickets
 from rapport.tickets.models import Ticket
 
@@ -529,6 +532,27 @@ def build_demo(*, progress: bool = True) -> None:
         )
         for number, start in enumerate(bar):
             stories.play(number, start)
+        _service_levels(now)
+
+
+def _service_levels(now: datetime) -> None:
+    """Warnings and escalations on the customer SLAs, then one sweep at the present.
+
+    The stories ran their clocks through the actions (late answers are already
+    recorded as breaches); the sweep adds what a worker would have noticed by now:
+    warnings on open tickets and breaches of the overdue ones, with notifications.
+    """
+    for agreement in Agreement.objects.filter(kind="sla"):
+        sla_actions.set_sla_settings(
+            None, agreement, warning_percents=[50, 75, 90],
+            escalations=[
+                {"at_percent": 75, "action": "notify", "recipients": ["assignee"]},
+                {"at_percent": 100, "action": "notify",
+                 "recipients": ["assignee", "team_lead", "provider_manager"]},
+            ],
+        )  # fmt: skip
+    with clock.travel_to(now):
+        sweep(now)
 
 
 def demo_exists() -> bool:

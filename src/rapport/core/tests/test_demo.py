@@ -18,6 +18,7 @@ from rapport import settings as project_settings
 from rapport.agreements.models import Agreement
 from rapport.core import demo
 from rapport.core.errors import Invalid
+from rapport.core.models import Notification
 from rapport.core.testing import World
 from rapport.directory import actions as directory
 from rapport.directory.models import (
@@ -28,6 +29,7 @@ from rapport.directory.models import (
     Team,
     TeamMembership,
 )
+from rapport.sla.models import TicketClock
 from rapport.tickets.models import Event, Message, Ticket
 
 
@@ -85,6 +87,22 @@ class TestTheDemo:
         assert tickets.filter(reopen_count__gt=0).exists()
         assert Event.objects.filter(kind="priority").exists()
         assert tickets.filter(agreement__isnull=True).count() == 0
+
+    def test_demo_tickets_have_realistic_service_levels(self, printed: str) -> None:
+        clocks = TicketClock.objects.all()
+        assert clocks.filter(state="fulfilled", breached_at__isnull=True).count() > 100
+        assert clocks.filter(state="fulfilled", breached_at__isnull=False).exists()  # late
+        assert clocks.filter(state="paused").exists()
+        running = clocks.filter(state="running")
+        # Open tickets: some overdue, some warned, some still in time; the sweep saw them.
+        assert running.filter(breached_at__isnull=False).exists()
+        assert running.filter(breached_at__isnull=True, warned_percent__gt=0).exists()
+        assert running.filter(warned_percent=0).exists()
+        assert not running.filter(next_check_at__lte=timezone.now()).exists()
+        assert Event.objects.filter(kind="sla_warning").exists()
+        assert Notification.objects.filter(kind="sla_breach").exists()
+        due = Ticket.objects.filter(status_category="open", sla_due_at__isnull=False)
+        assert due.exists()
 
     def test_recent_tickets_are_open_and_old_ones_done(self, printed: str) -> None:
         week_ago = timezone.now() - timedelta(days=7)
