@@ -376,6 +376,12 @@ def on_terms_changed(ticket: Ticket, actor: Person | None, reason: str) -> None:
         work.touch(c)
         work.event("sla_updated", c, reason=reason, old_due_at=old_due, due_at=c.due_at,
                    priority=c.priority)  # fmt: skip
+        # The agreement's pauses may have changed too: follow the current status.
+        should_pause = ticket.status_category in pauses_for(c.agreement, c.kind)
+        if c.state == ClockState.RUNNING and should_pause:
+            work.pause(c, f"status {ticket.status_category}")
+        elif c.state == ClockState.PAUSED and not should_pause:
+            work.resume(c, f"status {ticket.status_category}")
     work.save()
 
 

@@ -188,3 +188,19 @@ def test_editing_targets_recomputes_running_clocks(world: World) -> None:
         assert sla_actions.recompute_agreement(world.sla.pk) == 1
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == at(2026, 3, 10, 12, 0)
+
+
+def test_a_new_pause_rule_pauses_running_clocks_of_tickets_in_that_status(world: World) -> None:
+    with clock.travel_to(at(2026, 3, 10, 10, 0)):
+        ticket = world.ticket("contact")
+        actions.set_status(world.agent, ticket, actions.default_status("on_hold"))
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at is not None  # on hold does not pause by default
+    with clock.travel_to(at(2026, 3, 10, 11, 0)):
+        agreement_actions.update_agreement(
+            None, world.sla, pauses={"resolution": ["pending_client", "on_hold"]}
+        )
+        sla_actions.recompute_agreement(world.sla.pk)
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at is None
+    assert ticket.first_response_due_at == at(2026, 3, 10, 14, 0)
