@@ -53,8 +53,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 health = json.load(response)
             if health.get("status") == "ok":
                 break
-        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
-            pass
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            pass  # not up yet (a first request on a busy machine may take over 5 s)
         time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
     info = {"base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log"}
     try:
