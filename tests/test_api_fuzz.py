@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from rapport.core import tokens
 from rapport.core.management.commands.openapi import openapi_document
+from rapport.core.notifications import notify
 from rapport.core.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.wsgi import application
@@ -68,6 +69,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         world.agent, ticket, body="Manual attached.", attachments=[attachment.token.hex]
     )
     spare, _ = tokens.create_token(None, person, name="spare")
+    (notification,) = notify([person], "sla_warning", ticket, "First response due soon.")
     return {
         "number": ticket.pk,
         "org_id": world.customer.pk,
@@ -77,6 +79,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "agreement_id": world.sla.pk,
         "attachment_id": attachment.pk,
         "token_id": spare.pk,
+        "notification_id": notification.pk,
         "tag": "vip",
     }
 

@@ -262,6 +262,7 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
     "PATCH /api/v1/people/{person_id}": lambda w, ids: {"full_name": "X"},
     "PATCH /api/v1/calendars/{calendar_id}": lambda w, ids: {"name": "Renamed"},
     "PATCH /api/v1/agreements/{agreement_id}": lambda w, ids: {"name": "Renamed"},
+    "PUT /api/v1/agreements/{agreement_id}/sla": lambda w, ids: {"warning_percents": [50]},
     "PATCH /api/v1/tickets/{number}": lambda w, ids: {"priority": "high"},
     "POST /api/v1/tickets/{number}/messages": lambda w, ids: {"body": "Hello"},
     "POST /api/v1/tickets/{number}/tags": lambda w, ids: {"tags": ["x"]},
