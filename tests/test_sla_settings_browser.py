@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rapport.agreements.models import AgreementTarget, Calendar
@@ -19,10 +20,13 @@ FLAGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@pytest.fixture
+def browser(transactional_db: None) -> Iterator[Browser]:
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM
     # calls are plain synchronous ones between browser steps, which Django allows so.
+    # Function scope, set up after the database: Playwright is gone again before
+    # the database is flushed, which must happen outside its context (Django's
+    # connections are per context there, without the serialized rollback data).
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -30,6 +34,9 @@ def browser() -> Iterator[Browser]:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             yield browser
             browser.close()
+            # The test's queries ran on this context's own connection: close it, or
+            # the test database cannot be dropped at the end of the run.
+            connections.close_all()
     finally:
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
