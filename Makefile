@@ -9,7 +9,7 @@ BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres clean
+.PHONY: install install-dev chromium run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,18 +23,22 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## The browser the UI tests drive (Debian's Chromium), installed only when missing.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
 ## Serve on http://127.0.0.1:$(PORT) with a worker, on SQLite under var/, with demo data.
 run: install
 	$(BIN)/rapport serve --port $(PORT) --demo-if-empty
 
 ## The whole suite: lint, then SQLite, then PostgreSQL.
-test: install-dev lint test-sqlite test-postgres
+test: install-dev chromium lint test-sqlite test-postgres
 
-test-sqlite: install-dev
+test-sqlite: install-dev chromium
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
 
-test-postgres: install-dev
+test-postgres: install-dev chromium
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
