@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres clean
+.PHONY: install install-dev chromium run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,21 +19,31 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Front-end assets (htmx) from npm, exactly as locked; served as static files.
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+## The browser the UI tests drive (Debian's Chromium), installed only when missing.
+chromium:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 ## Serve on http://127.0.0.1:$(PORT) with a worker, on SQLite under var/, with demo data.
 run: install
 	$(BIN)/rapport serve --port $(PORT) --demo-if-empty
 
 ## The whole suite: lint, then SQLite, then PostgreSQL.
-test: install-dev lint test-sqlite test-postgres
+test: install-dev chromium lint test-sqlite test-postgres
 
-test-sqlite: install-dev
+test-sqlite: install-dev chromium
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
 
-test-postgres: install-dev
+test-postgres: install-dev chromium
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
@@ -61,4 +71,4 @@ bench-postgres: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
