@@ -148,7 +148,7 @@ def queue_page(
     sort: str,
     cursor: str | None,
     now: datetime,
-    limit: int = PAGE_SIZE,
+    limit: int | None = None,
 ) -> tuple[list[Ticket], str | None]:
     """One page of a queue, filtered and sorted, with the joins a row shows."""
     qs = Ticket.objects.filter(queue_filter(scope, slug, now))
@@ -174,7 +174,7 @@ def queue_page(
         field=field,
         descending=sort.startswith("-"),
         cursor=cursor,
-        limit=limit,
+        limit=limit or PAGE_SIZE,
         is_datetime=is_datetime,
         any_of=_parts(scope, slug, filters),
         fetch=ticket_queries.with_list_joins,

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.core import clock
-from rapport.core.errors import Invalid
+from rapport.core.errors import Invalid, NotFound
 from rapport.desk import actions, queries
 from rapport.desk.access import me, my_scope, staff_required
 from rapport.desk.forms import BULK_ACTIONS, PRIORITY_CHOICES, BulkForm, FilterForm, SaveViewForm
@@ -214,10 +214,10 @@ def view_url(slug: str, query: str, view_id: int) -> str:
 @require_POST
 @staff_required
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
-    form = SaveViewForm()
-    run_action(form, None, lambda: actions.delete_view(me(request), view_id))
-    if form.errors:
-        messages.error(request, "You have no such view.")
+    try:
+        actions.delete_view(me(request), view_id)
+    except NotFound as error:
+        messages.error(request, error.detail)
     else:
         messages.success(request, "The view was deleted.")
     return redirect("desk:home")

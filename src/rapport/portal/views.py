@@ -6,10 +6,12 @@ change goes through `tickets.actions`, which check who may do what.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.core.choices import DONE_CATEGORIES, StatusCategory
-from rapport.core.errors import Invalid, NotFound
+from rapport.core.errors import Invalid, NotFound, RapportError
 from rapport.core.pagination import paginate
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
@@ -186,12 +188,12 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 def resolve(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _ticket(request, number)
-    form = ReplyForm()
-    run_action(
-        form, None,
-        lambda: actions.set_status(_me(request), ticket, actions.default_status("solved")),
-    )  # fmt: skip
-    _report(request, form, "Marked as resolved. Reply or reopen if it comes back.")
+    person = _me(request)
+    _report(
+        request,
+        lambda: actions.set_status(person, ticket, actions.default_status("solved")),
+        "Marked as resolved. Reply or reopen if it comes back.",
+    )
     return redirect("portal:request", number=number)
 
 
@@ -199,16 +201,16 @@ def resolve(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 def reopen(request: HttpRequest, number: int) -> HttpResponse:
     ticket = _ticket(request, number)
-    form = ReplyForm()
-    run_action(form, None, lambda: actions.reopen(_me(request), ticket))
-    _report(request, form, "Reopened. We will pick it up again.")
+    person = _me(request)
+    _report(request, lambda: actions.reopen(person, ticket), "Reopened. We will pick it up again.")
     return redirect("portal:request", number=number)
 
 
-def _report(request: HttpRequest, form: ReplyForm, done: str) -> None:
-    if form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+def _report(request: HttpRequest, change: Callable[[], object], done: str) -> None:
+    try:
+        with transaction.atomic():
+            change()
+    except RapportError as error:
+        messages.error(request, error.detail)
     else:
         messages.success(request, done)
