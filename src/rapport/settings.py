@@ -162,6 +162,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RAPPORT_LOGIN_FAILURES", "5"))
 LOGIN_FAILURES_PER_ADDRESS = 4 * LOGIN_FAILURES_PER_USERNAME
 LOGIN_LOCKOUT_SECONDS = 15 * 60
+# How often an open ticket page looks for new messages (a 204 when there are none).
+RAPPORT_THREAD_POLL_SECONDS = int(os.environ.get("RAPPORT_THREAD_POLL_SECONDS", "10"))
 
 # Upper bounds on what a client may send. Attachments are checked by the
 # actions (a clear error naming the limit); request bodies by Django.

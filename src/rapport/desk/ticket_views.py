@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -110,6 +111,7 @@ def _page(
         "thread": list(ticket_queries.thread(scope, ticket)),
         "events": list(ticket_queries.history(scope, ticket)),
         "stamp": _stamp(ticket),
+        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
         "parent": next((t for t in related if t.pk == ticket.parent_id), None),
         "children": [t for t in related if t.parent_id == ticket.pk],
         "reply_form": reply_form or ReplyForm(statuses=statuses),
@@ -141,6 +143,7 @@ def thread(request: HttpRequest, number: int) -> HttpResponse:
         "ticket": ticket,
         "thread": list(ticket_queries.thread(scope, ticket)),
         "stamp": stamp,
+        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
         "sees_internal": ticket_queries.can_see_internal(scope, ticket),
         "refreshed": "since" in request.GET,
     }
