@@ -52,7 +52,8 @@ def _stamp(ticket: Ticket) -> str:
 
 
 def _assignable(ticket: Ticket) -> list[Person]:
-    """Staff of the providing team, and whoever holds the ticket now."""
+    """Staff of the providing team, and whoever holds the ticket now (asked even when
+    the provider is not a team, so every ticket page takes the same queries)."""
     qs = Person.objects.filter(is_active=True).exclude(staff_role=StaffRole.NONE)
     condition = Q(team_memberships__team__party_id=ticket.provider_party_id)
     if ticket.assignee_id:
@@ -82,7 +83,7 @@ def _fields_context(
         "ticket": ticket,
         "statuses": statuses,
         "priorities": PRIORITY_CHOICES,
-        "assignable": _assignable(ticket) if perms["can_assign"] else [],
+        "assignable": _assignable(ticket),
         "field_errors": errors or {},
         "tags": [t.name for t in ticket.tags.all()],
         **perms,

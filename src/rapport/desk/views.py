@@ -17,6 +17,7 @@ from rapport.core.errors import Invalid, NotFound
 from rapport.desk import actions, queries
 from rapport.desk.access import me, my_scope, staff_required
 from rapport.desk.forms import BULK_ACTIONS, PRIORITY_CHOICES, BulkForm, FilterForm, SaveViewForm
+from rapport.desk.rows import queue_rows
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.forms import run_action
 
@@ -105,14 +106,15 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         **_sidebar(request, slug, int(view_id) if view_id.isdigit() else None),
         "queue": queries.QUEUE_BY_SLUG[slug],
         "rows": rows,
+        "rendered_rows": queue_rows(rows),
         "form": form,
         "filters_active": filters.active,
         "next_url": _url(slug, kept, cursor=next_cursor) if next_cursor else None,
         "first_url": _url(slug, kept) if data.get("cursor") else None,
         "columns": _sort_columns(slug, kept, sort),
         "query": kept.urlencode(),
-        "statuses": statuses,
-        "staff": staff,
+        "status_options": [(s.slug, s.name) for s in statuses],
+        "staff_options": [(p.pk, p.display_name) for p in staff],
         "priorities": PRIORITY_CHOICES,
         "bulk_actions": BULK_ACTIONS,
         "page_size": queries.PAGE_SIZE,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from html import escape
+
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from rapport.tickets.models import Event
 
@@ -65,3 +69,17 @@ def describe(event: Event) -> str:
         case "merged_into":
             return f"merged it into {new}"
     return event.kind.replace("_", " ")
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[object, object]], selected: object = None) -> SafeString:
+    """The <option>s of a select, escaped; one call instead of a loop of template nodes
+    (selects of people and clients are the slowest part of a queue page to render)."""
+    chosen = "" if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 (every value and label is escaped)
+        "".join(
+            f'<option value="{escape(str(value))}"'
+            f"{' selected' if str(value) == chosen else ''}>{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
