@@ -83,7 +83,8 @@ def _fields_context(
         "ticket": ticket,
         "statuses": statuses,
         "priorities": PRIORITY_CHOICES,
-        "assignable": _assignable(ticket),
+        "assignable_options": [(p.pk, p.display_name) for p in _assignable(ticket)],
+        "status_options": [(s.slug, s.name) for s in statuses],
         "field_errors": errors or {},
         "tags": [t.name for t in ticket.tags.all()],
         **perms,
@@ -101,9 +102,13 @@ def _page(
 ) -> HttpResponse:
     scope = my_scope(request)
     statuses = ticket_queries.statuses()
+    # Parent and children in one statement; a UNION of two index lookups, because
+    # SQLite answers "parent_id = ? OR id = ?" by scanning every ticket.
+    children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
+    parent = Ticket.objects.filter(pk=ticket.parent_id or 0).order_by().values("pk")
     related = list(
         ticket_queries.visible_tickets(scope)
-        .filter(Q(parent_id=ticket.pk) | Q(pk=ticket.parent_id or 0))
+        .filter(pk__in=children.union(parent, all=True))
         .select_related("status")
         .order_by("id")
     )
