@@ -46,3 +46,9 @@ def test_success_clears_the_count(world: World) -> None:
     for _ in range(4):
         _sign_in("agent", "wrong")
     assert "My open tickets" in _sign_in("agent", PASSWORD)
+
+
+def test_blank_or_odd_input_is_explained(world: World) -> None:
+    for username, password in (("", ""), ("agent", ""), ("a\x00b", "x"), ("x" * 5000, "y")):
+        page = _sign_in(username, password)
+        assert 'class="error" role="alert"' in page, username[:10]

@@ -73,6 +73,7 @@ def test_bad_requests_are_field_errors(world: World) -> None:
         ({"subject": "Hi", "body": "x", "provider": "abc"}, "Select a valid choice"),
         ({"subject": "Hi", "body": "x", "provider": ""}, "This field is required"),
         ({"subject": "Hi", "body": "x", "priority": "9"}, "Select a valid choice"),
+        ({"subject": "Hi\x00", "body": "x"}, "Null characters are not allowed"),
     ]
     for data, error in cases:
         response = browser.post("/portal/new", {"provider": world.support.party_id, **data})
