@@ -46,7 +46,9 @@ def _scope(request: HttpRequest) -> Scope:
 def home(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     tabs = queries.tabs(scope)
-    slug = request.GET.get("tab", queries.MINE.slug)
+    # Vendor and contractor users come to work on what was handed to them.
+    usual = queries.HANDED if scope.provider_org_party_ids else queries.MINE
+    slug = request.GET.get("tab", usual.slug)
     tab = next((t for t in tabs if t.slug == slug), tabs[0])
     cursor = request.GET.get("cursor", "")[:200] or None
     error = ""
