@@ -17,9 +17,9 @@
     if (!all.length) { return; }
     var index = all.indexOf(current());
     var next = all[Math.max(0, Math.min(all.length - 1, index < 0 ? 0 : index + step))];
-    all.forEach(function (row) { row.classList.remove("is-current"); row.removeAttribute("aria-selected"); });
+    all.forEach(function (row) { row.classList.remove("is-current"); row.removeAttribute("aria-current"); });
     next.classList.add("is-current");
-    next.setAttribute("aria-selected", "true");
+    next.setAttribute("aria-current", "true");
     var link = next.querySelector("a[data-open]");
     if (link) { link.focus({ preventScroll: true }); }
     next.scrollIntoView({ block: "nearest" });
