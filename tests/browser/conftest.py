@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from rapport.core.testing import PASSWORD
@@ -36,6 +37,10 @@ def page(monkeypatch: pytest.MonkeyPatch, live_server: object) -> Iterator[Page]
         finally:
             context.close()
             browser.close()
+            # While Playwright's loop runs, Django keeps this test's connection in a
+            # context-local slot that the usual teardown does not see: close it here,
+            # or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
