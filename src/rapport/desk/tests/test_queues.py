@@ -82,3 +82,17 @@ def test_the_landing_page_is_my_queue(world: World, queues: dict[str, int]) -> N
     response = browser.get("/", follow=True)
     assert response.redirect_chain[-1][0] == "/desk/"
     assert numbers_on(response.content.decode()) == [queues["mine"]]
+
+
+def test_counts_are_one_bounded_statement(world: World, queues: dict[str, int]) -> None:
+    """Counting never reads a whole table: one statement, each count capped by a LIMIT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(world, "agent")
+    browser.get("/desk/counts")
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get("/desk/counts").status_code == 200
+    counting = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert len(counting) == 1
+    assert counting[0].count(f"LIMIT {queries.CAP + 1}") == len(queries.QUEUES)
