@@ -83,6 +83,13 @@ def test_agent_works_a_queue_with_the_keyboard(
     page.get_by_label("Status", exact=True).select_option(label="Pending client")
     expect(page.locator("#fields")).to_contain_text("Status changed.")
     expect(page.locator("#history")).to_contain_text("changed status new → pending")
+    # A refused change answers 422 with the header and its error, swapped in place.
+    page.get_by_label("Add a tag").fill("not a tag!")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#fields [role=alert]")).to_contain_text("is not a tag")
+    page.get_by_label("Add a tag").fill("export")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#fields .tag-list")).to_contain_text("export")
     screenshot(page, "desk-ticket")
     ticket = Ticket.objects.get(pk=tickets[3].pk)
     assert ticket.status.slug == "pending"
