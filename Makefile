@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Front-end assets (htmx) from npm, exactly as locked; served as static files.
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 ## The browser the UI tests drive (Debian's Chromium), installed only when missing.
 chromium:
@@ -76,4 +82,4 @@ bench-sla-postgres: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/sla.py --tickets $(SLA_BENCH_TICKETS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

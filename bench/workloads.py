@@ -46,6 +46,13 @@ def client_for(person: Person) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
+def browser_for(person: Person) -> Client:
+    """A signed-in browser session, as the desk's pages are used."""
+    browser = Client()
+    browser.force_login(person)
+    return browser
+
+
 class _Response(Protocol):
     status_code: int
     content: bytes
@@ -91,6 +98,7 @@ def query_count(workload: Workload) -> int:
 def reads(directory: Directory, *, seed: int) -> list[Workload]:
     world = directory.world
     agent, admin = client_for(world.agent), client_for(world.admin)
+    desk_agent, desk_admin = browser_for(world.agent), browser_for(world.admin)
     last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     numbers = random.Random(seed).choices(range(1, last + 1), k=10_000)
     support = world.support.party_id
@@ -111,6 +119,16 @@ def reads(directory: Directory, *, seed: int) -> list[Workload]:
                  always(f"{API}/tickets?q={RARE_WORD}")),
         Workload("ticket detail, random, admin", "detail", admin,
                  lambda i: f"{API}/tickets/{numbers[i]}"),
+        # The desk's pages as an agent's browser gets them: the queue page is the
+        # first page of a queue with every queue's (capped) count in the sidebar.
+        Workload("desk queue 'all open in my teams', agent", "list", desk_agent,
+                 always("/desk/q/team/")),
+        Workload("desk queue 'my open', agent", "list", desk_agent, always("/desk/")),
+        Workload("desk queue 'unassigned', agent", "list", desk_agent,
+                 always("/desk/q/unassigned/")),
+        Workload("desk queue 'all open', admin", "list", desk_admin, always("/desk/q/team/")),
+        Workload("desk ticket page, random, admin", "detail", desk_admin,
+                 lambda i: f"/desk/t/{numbers[i]}/"),
     ]  # fmt: skip
 
 

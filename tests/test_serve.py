@@ -109,7 +109,9 @@ def test_sign_in_with_the_printed_account(server: dict[str, Any]) -> None:
         {"username": "jonas.weber", "password": PASSWORD, "csrfmiddlewaretoken": csrf.group(1)}
     ).encode()
     home = browser.open(server["base"] + "/accounts/login/", data=form).read().decode()
-    assert "Welcome, Jonas" in home
+    # An agent lands in the desk, on their own queue.
+    assert "My open tickets" in home
+    assert "Jonas" in home
 
 
 def test_each_role_uses_the_api_with_a_token(server: dict[str, Any]) -> None:

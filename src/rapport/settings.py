@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "rapport.tickets",
     "rapport.sla",
     "rapport.api",
+    "rapport.desk",
+    "rapport.portal",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/"  # the landing page sends staff to the desk, others to the portal
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "en"
@@ -150,6 +152,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Front-end packages (htmx) come from npm (`npm ci` in make install), are served as
+# static files under vendor/, and are never fetched from a CDN.
+NODE_MODULES = Path(os.environ.get("RAPPORT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
+STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+
+# Counters of failed sign-ins (login throttling) live in the cache: Redis when
+# REDIS_URL is set, so every web process counts together; otherwise each process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RAPPORT_LOGIN_FAILURES", "5"))
+LOGIN_FAILURES_PER_ADDRESS = 4 * LOGIN_FAILURES_PER_USERNAME
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+# How often an open ticket page looks for new messages (a 204 when there are none).
+RAPPORT_THREAD_POLL_SECONDS = int(os.environ.get("RAPPORT_THREAD_POLL_SECONDS", "10"))
 
 # Upper bounds on what a client may send. Attachments are checked by the
 # actions (a clear error naming the limit); request bodies by Django.
@@ -176,6 +191,9 @@ HUEY: dict[str, object] = {
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}})
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 

@@ -6,11 +6,21 @@ from django.urls import include, path
 
 from rapport.api.api import api
 from rapport.core import views
+from rapport.core.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("account/", views.account, name="account"),
+    path("desk/", include("rapport.desk.urls")),
+    path("portal/", include("rapport.portal.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/new", views.token_create, name="token-create"),
     path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),

@@ -26,14 +26,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in landing page: who you are, your API tokens, where to go next."""
+    """The landing page: staff work in the desk; clients, employees and vendor users
+    in the portal."""
+    person = cast(Person, request.user)
+    return redirect("desk:home" if scope_for(person).is_staff else "portal:home")
+
+
+@login_required
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    """Who you are, your API tokens."""
     person = cast(Person, request.user)
     context = {
         "scope": scope_for(person),
         "tokens": ApiToken.objects.filter(person=person, revoked_at__isnull=True),
         "new_key": request.session.pop("new_token_key", None),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "core/account.html", context)
 
 
 @login_required
@@ -43,7 +52,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     _, key = tokens.create_token(person, person, name=request.POST.get("name", "")[:100])
     # Shown once on the next page, then gone: only its hash is stored.
     request.session["new_token_key"] = key
-    return redirect("home")
+    return redirect("account")
 
 
 @login_required
@@ -53,4 +62,4 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=token_id, person=person).first()
     if token is not None:
         tokens.revoke_token(person, token)
-    return redirect("home")
+    return redirect("account")

@@ -22,14 +22,15 @@ def test_sign_in_shows_the_landing_page_and_makes_a_token(world: World) -> None:
     signed_in = browser.post(
         "/accounts/login/", {"username": "agent", "password": PASSWORD}, follow=True
     )
-    assert b"Welcome, Agent" in signed_in.content
+    assert signed_in.redirect_chain[-1][0] == "/desk/"  # staff land in the desk
+    assert b"Welcome, Agent" in browser.get("/account/").content
 
     page = browser.post("/tokens/new", {"name": "laptop"}, follow=True).content.decode()
     key = re.search(r"rpt_[\w-]+", page)
     assert key is not None
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key.group(0)}").get("/api/v1/me")
     assert api.json()["username"] == "agent"
-    assert key.group(0) not in browser.get("/").content.decode()  # shown once
+    assert key.group(0) not in browser.get("/account/").content.decode()  # shown once
 
 
 def test_wrong_password_is_refused(world: World) -> None:

@@ -1,0 +1,32 @@
+"""The desk's own data: an agent's saved views of a queue."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from rapport.directory.models import Person
+
+
+class SavedView(models.Model):
+    """A queue with filters and a sort, saved under a name by one agent."""
+
+    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    queue = models.CharField(max_length=20)
+    # The filter form's query string (status=…&priority=…&sort=…), validated again on use.
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from rapport.desk.views import view_url
+
+        return view_url(self.queue, self.query, self.pk)

@@ -1,0 +1,256 @@
+"""Reads of the desk: the queues an agent works, their counts, one page of a queue.
+
+Every queue is a subset of what the agent may see (`tickets.queries.visibility`):
+tickets assigned to them, or provided by one of their teams (admins and managers
+outside any team see every provider's). So a queue is one indexed condition, not
+the OR of every way of seeing a ticket, and its first page reads one index in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from rapport.core.choices import StatusCategory
+from rapport.core.pagination import paginate
+from rapport.desk import sla
+from rapport.desk.models import SavedView
+from rapport.directory.models import Party, PartyKind, Person
+from rapport.directory.queries import Scope
+from rapport.tickets import queries as ticket_queries
+from rapport.tickets.models import Ticket, TicketTag
+
+# Counts stop here ("999+"): a count reads at most CAP + 1 index entries, so a
+# sidebar costs the same at a thousand tickets or a million (see queue_counts).
+CAP = 999
+PAGE_SIZE = 25  # as the API's lists; a desk screen shows about this many rows
+RECENTLY = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    title: str
+    empty: str
+
+
+QUEUES = (
+    Queue("mine", "My open tickets", "Nothing assigned to you is open. Well done."),
+    Queue("unassigned", "Unassigned in my teams", "Every open ticket of your teams has an owner."),
+    Queue("team", "All open in my teams", "Your teams have no open tickets."),
+    Queue("pending", "Pending on client", "No ticket is waiting for a client's answer."),
+    Queue("hold", "On hold", "No ticket is on hold."),
+    Queue("solved", "Recently solved", "Nothing was solved in the last seven days."),
+)
+QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
+
+# Sortable columns: each is a (column, id) key an index can walk, so every page of
+# any sort is a keyset page (no OFFSET).
+SORTS = {
+    "updated": ("updated_at", True),
+    "created": ("created_at", True),
+    "priority": ("priority", False),
+    "number": ("id", False),
+}
+DEFAULT_SORT = "-updated"
+
+
+def team_parties(scope: Scope) -> list[int] | None:
+    """The providers whose work the person's team queues show; None: every provider."""
+    if scope.team_party_ids:
+        return sorted(scope.team_party_ids)
+    if scope.sees_everything:
+        return None
+    return []
+
+
+def _providers(scope: Scope) -> Q:
+    teams = team_parties(scope)
+    if teams is None:
+        return Q()
+    if len(teams) == 1:
+        return Q(provider_party_id=teams[0])
+    return Q(provider_party_id__in=teams)
+
+
+def queue_filter(scope: Scope, slug: str, now: datetime) -> Q:
+    if not scope.is_staff:
+        return Q(pk__in=[])
+    if slug == "mine":
+        return Q(assignee_id=scope.person_id, status_category=StatusCategory.OPEN)
+    teams = _providers(scope)
+    if slug == "unassigned":
+        return teams & Q(status_category=StatusCategory.OPEN, assignee__isnull=True)
+    if slug == "team":
+        return teams & Q(status_category=StatusCategory.OPEN)
+    if slug == "pending":
+        return teams & Q(status_category=StatusCategory.PENDING_CLIENT)
+    if slug == "hold":
+        return teams & Q(status_category=StatusCategory.ON_HOLD)
+    if slug == "solved":
+        return teams & Q(status_category=StatusCategory.SOLVED, updated_at__gte=now - RECENTLY)
+    raise KeyError(slug)
+
+
+def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
+    """Every queue's size up to CAP + 1, in one SQL statement.
+
+    Each count is `SELECT COUNT(*) FROM (SELECT id … LIMIT CAP+1)` on the queue's
+    own index, so it reads at most CAP + 1 entries however many tickets match:
+    the sidebar costs the same at a thousand tickets or a million, and needs no
+    counters kept by every writer (which would put one hot row under every
+    ticket change of a team). An agent needs "how much is waiting", and past a
+    thousand the exact number changes no decision.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, queue in enumerate(QUEUES):
+        inner = Ticket.objects.filter(queue_filter(scope, queue.slug, now)).order_by()
+        sql, inner_params = (
+            inner.values("pk")[: CAP + 1].query.get_compiler(connection.alias).as_sql()
+        )
+        # Django compiled `sql` from a queryset; values travel separately as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{index})")  # noqa: S608
+        params.extend(inner_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {queue.slug: int(n) for queue, n in zip(QUEUES, row, strict=True)}
+
+
+def show_count(count: int) -> str:
+    return f"{CAP}+" if count > CAP else str(count)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    priority: int | None = None
+    provider: int | None = None
+    assignee: str | None = None  # "me", "none" or a person id
+    tag: str | None = None
+    client: int | None = None
+    text: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v not in (None, "") for v in self.__dict__.values())
+
+
+def queue_page(
+    scope: Scope,
+    slug: str,
+    *,
+    filters: Filters,
+    sort: str,
+    cursor: str | None,
+    now: datetime,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a queue, filtered and sorted: the values each row shows."""
+    qs = Ticket.objects.filter(queue_filter(scope, slug, now))
+    assignee: int | None = None
+    if filters.assignee == "me":
+        assignee = scope.person_id
+    elif filters.assignee and filters.assignee != "none":
+        assignee = int(filters.assignee)
+    qs = ticket_queries.filter_tickets(
+        qs,
+        status=filters.status,
+        priority=filters.priority,
+        provider=filters.provider,
+        client=filters.client,
+        assignee=assignee,
+        unassigned=filters.assignee == "none",
+        tag=filters.tag,
+        text=filters.text,
+    )
+    field, is_datetime = SORTS[sort.lstrip("-")]
+    keys, next_cursor = paginate(
+        qs,
+        field=field,
+        descending=sort.startswith("-"),
+        cursor=cursor,
+        limit=limit or PAGE_SIZE,
+        is_datetime=is_datetime,
+        any_of=_parts(scope, slug, filters),
+        # Only what the cursor needs: the rows' values come next, without building
+        # seven model instances per row (which cost more than all of the page's SQL).
+        fetch=lambda page: page.only("pk", field),
+    )
+    return row_values([t.pk for t in keys]), next_cursor
+
+
+ROW_FIELDS = (
+    "id", "subject", "status_category", "priority", "updated_at", "status__name",
+    "provider_party__name", "client_party__name",
+    "requester__full_name", "requester__first_name", "requester__last_name",
+    "requester__username",
+    "assignee_id", "assignee__full_name", "assignee__first_name", "assignee__last_name",
+    "assignee__username",
+)  # fmt: skip
+
+
+def row_values(numbers: list[int]) -> list[dict[str, Any]]:
+    """What a queue row shows of each ticket, in the order given, with its tags."""
+    if not numbers:
+        return []
+    found = {
+        row["id"]: row
+        for row in Ticket.objects.filter(pk__in=numbers)
+        .order_by()
+        .values(*ROW_FIELDS, *sla.ROW_FIELDS)
+    }
+    tags: dict[int, list[str]] = {}
+    for ticket_id, name in (
+        TicketTag.objects.filter(ticket_id__in=numbers)
+        .order_by("tag__name")
+        .values_list("ticket_id", "tag__name")
+    ):
+        tags.setdefault(ticket_id, []).append(name)
+    rows = []
+    for number in numbers:
+        row = found.get(number)
+        if row is not None:
+            row["tags"] = tags.get(number, [])
+            rows.append(row)
+    return rows
+
+
+def _parts(scope: Scope, slug: str, filters: Filters) -> list[Q] | None:
+    """Several teams on SQLite: each team's page read on its own index, then merged
+    (`paginate(any_of=…)`); SQLite would otherwise sort all of the teams' tickets.
+    PostgreSQL merges the index ranges of an IN list itself."""
+    teams = team_parties(scope)
+    if connection.vendor != "sqlite" or slug == "mine" or filters.provider:
+        return None
+    if teams is None or len(teams) < 2:
+        return None
+    return [Q(provider_party_id=party) for party in teams]
+
+
+def saved_views(person: Person) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(owner=person).order_by("name", "id")
+
+
+def provider_choices(scope: Scope) -> list[Party]:
+    """Teams, vendors and contractors, for the provider filter."""
+    kinds = (PartyKind.TEAM, PartyKind.VENDOR, PartyKind.CONTRACTOR)
+    return list(Party.objects.filter(kind__in=kinds).order_by("name", "id"))
+
+
+def client_choices(scope: Scope) -> list[Party]:
+    return list(Party.objects.exclude(kind__in=(PartyKind.VENDOR,)).order_by("name", "id"))
+
+
+def staff_choices(scope: Scope) -> list[Person]:
+    """Staff who can be assigned tickets of the person's teams."""
+    teams = team_parties(scope)
+    qs = Person.objects.filter(is_active=True).exclude(staff_role="")
+    if teams is not None:
+        qs = qs.filter(team_memberships__team__party_id__in=teams).distinct()
+    return list(qs.order_by("full_name", "username", "id"))

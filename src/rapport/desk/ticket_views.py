@@ -1,0 +1,321 @@
+"""The desk's ticket page: header fields, thread, history, reply and note, inline
+changes (htmx), merge. Every change goes through `tickets.actions`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.core.errors import NotFound
+from rapport.desk.access import is_htmx, me, my_scope, staff_required
+from rapport.desk.forms import (
+    PRIORITY_CHOICES,
+    AssignForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TagForm,
+)
+from rapport.directory.models import Person, StaffRole
+from rapport.directory.queries import Scope
+from rapport.tickets import actions
+from rapport.tickets import queries as ticket_queries
+from rapport.tickets.forms import run_action, upload_all
+from rapport.tickets.models import Side, Status, Ticket
+from rapport.tickets.permissions import side_of
+
+
+def _ticket(request: HttpRequest, number: int) -> Ticket:
+    if number >= 2**63:  # beyond any key; the database would refuse the number
+        raise Http404(f"There is no ticket #{number} you can see.")
+    try:
+        return ticket_queries.get_ticket(my_scope(request), number)
+    except NotFound:
+        raise Http404(f"There is no ticket #{number} you can see.")
+
+
+def _stamp(ticket: Ticket) -> str:
+    """Changes whenever the thread may have: every writer moves updated_at."""
+    return f"{ticket.updated_at.timestamp():.6f}-{ticket.message_count}"
+
+
+def _assignable(ticket: Ticket) -> list[Person]:
+    """Staff of the providing team, and whoever holds the ticket now (asked even when
+    the provider is not a team, so every ticket page takes the same queries)."""
+    qs = Person.objects.filter(is_active=True).exclude(staff_role=StaffRole.NONE)
+    condition = Q(team_memberships__team__party_id=ticket.provider_party_id)
+    if ticket.assignee_id:
+        condition |= Q(pk=ticket.assignee_id)
+    return list(qs.filter(condition).distinct().order_by("full_name", "username", "id"))
+
+
+def _permissions(scope: Scope, ticket: Ticket) -> dict[str, bool]:
+    provider = side_of(scope, ticket) == Side.PROVIDER
+    internal = ticket_queries.can_see_internal(scope, ticket)
+    return {
+        "is_provider": provider,
+        "sees_internal": internal,
+        "can_assign": provider and ticket.provider_party.is_team,
+        "can_tag": internal,
+        "can_merge": internal and ticket.merged_into_id is None,
+        "open_thread": ticket.merged_into_id is None and ticket.status_category != "closed",
+    }
+
+
+def _fields_context(
+    request: HttpRequest, ticket: Ticket, statuses: list[Status], errors: dict[str, Any] | None
+) -> dict[str, Any]:
+    scope = my_scope(request)
+    perms = _permissions(scope, ticket)
+    return {
+        "ticket": ticket,
+        "statuses": statuses,
+        "priorities": PRIORITY_CHOICES,
+        "assignable_options": [(p.pk, p.display_name) for p in _assignable(ticket)],
+        "status_options": [(s.slug, s.name) for s in statuses],
+        "field_errors": errors or {},
+        "tags": [t.name for t in ticket.tags.all()],
+        **perms,
+    }
+
+
+def _page(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    note_form: NoteForm | None = None,
+    merge_form: MergeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    scope = my_scope(request)
+    statuses = ticket_queries.statuses()
+    # Parent and children in one statement; a UNION of two index lookups, because
+    # SQLite answers "parent_id = ? OR id = ?" by scanning every ticket.
+    children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
+    parent = Ticket.objects.filter(pk=ticket.parent_id or 0).order_by().values("pk")
+    related = list(
+        ticket_queries.visible_tickets(scope)
+        .filter(pk__in=children.union(parent, all=True))
+        .select_related("status")
+        .order_by("id")
+    )
+    context = {
+        **_fields_context(request, ticket, statuses, None),
+        "thread": list(ticket_queries.thread(scope, ticket)),
+        "events": list(ticket_queries.history(scope, ticket)),
+        "stamp": _stamp(ticket),
+        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
+        "parent": next((t for t in related if t.pk == ticket.parent_id), None),
+        "children": [t for t in related if t.parent_id == ticket.pk],
+        "reply_form": reply_form or ReplyForm(statuses=statuses),
+        "note_form": note_form or NoteForm(),
+        "merge_form": merge_form or MergeForm(),
+    }
+    return render(request, "desk/ticket.html", context, status=status)
+
+
+@require_GET
+@staff_required
+@never_cache
+def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
+    return _page(request, _ticket(request, number))
+
+
+@require_GET
+@staff_required
+@never_cache
+def thread(request: HttpRequest, number: int) -> HttpResponse:
+    """The thread alone, polled while the agent works: 204 when nothing changed, so
+    the page (and any draft in its forms) is left alone."""
+    ticket = _ticket(request, number)
+    stamp = _stamp(ticket)
+    if request.GET.get("since") == stamp:
+        return HttpResponse(status=204)
+    scope = my_scope(request)
+    context = {
+        "ticket": ticket,
+        "thread": list(ticket_queries.thread(scope, ticket)),
+        "stamp": stamp,
+        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
+        "sees_internal": ticket_queries.can_see_internal(scope, ticket),
+        "refreshed": "since" in request.GET,
+    }
+    return render(request, "desk/_thread.html", context)
+
+
+@require_GET
+@staff_required
+@never_cache
+def history(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket(request, number)
+    events = list(ticket_queries.history(my_scope(request), ticket))
+    return render(request, "desk/_history.html", {"ticket": ticket, "events": events})
+
+
+def _message(request: HttpRequest, number: int, *, internal: bool) -> HttpResponse:
+    ticket = _ticket(request, number)
+    statuses = ticket_queries.statuses()
+    form: ReplyForm | NoteForm = (
+        NoteForm(request.POST, request.FILES)
+        if internal
+        else ReplyForm(request.POST, request.FILES, statuses=statuses)
+    )
+    if form.is_valid():
+        person = me(request)
+        data = form.cleaned_data
+
+        def write() -> object:
+            tokens = upload_all(person, data["attachments"])
+            if internal:
+                return actions.add_note(person, ticket, body=data["body"], attachments=tokens)
+            status = next((s for s in statuses if s.slug == data.get("status")), None)
+            return actions.reply(
+                person, ticket, body=data["body"], attachments=tokens, status=status
+            )
+
+        if run_action(form, "body", write) is not None:
+            messages.success(request, "Note added." if internal else "Reply sent.")
+            return redirect(reverse("desk:ticket", args=[ticket.pk]) + "#thread")
+        ticket = _ticket(request, number)  # the failed write rolled back; show it as stored
+    if internal:
+        return _page(request, ticket, note_form=form, status=422)  # type: ignore[arg-type]
+    return _page(request, ticket, reply_form=form, status=422)  # type: ignore[arg-type]
+
+
+@require_POST
+@staff_required
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    return _message(request, number, internal=False)
+
+
+@require_POST
+@staff_required
+def note(request: HttpRequest, number: int) -> HttpResponse:
+    return _message(request, number, internal=True)
+
+
+def _inline(
+    request: HttpRequest,
+    number: int,
+    make_form: Callable[[Ticket, list[Status]], forms.Form],
+    change: Callable[[Ticket, dict[str, Any], list[Status]], object],
+    done: str,
+) -> HttpResponse:
+    """A change of one header field: htmx gets the header back, a plain form a redirect."""
+    ticket = _ticket(request, number)
+    statuses = ticket_queries.statuses()
+    form = make_form(ticket, statuses)
+    if form.is_valid():
+        run_action(form, None, lambda: change(ticket, form.cleaned_data, statuses))
+    ok = not form.errors
+    errors = {name: " ".join(str(e) for e in errs) for name, errs in form.errors.items()}
+    if not is_htmx(request):
+        if ok:
+            messages.success(request, done)
+        for text in errors.values():
+            messages.error(request, text)
+        return redirect("desk:ticket", number=ticket.pk)
+    ticket = _ticket(request, number)
+    context = _fields_context(request, ticket, statuses, errors)
+    context["saved"] = done if ok else ""
+    response = render(request, "desk/_fields.html", context, status=200 if ok else 422)
+    if ok:
+        response["HX-Trigger"] = "ticket-changed"
+    return response
+
+
+@require_POST
+@staff_required
+def set_status(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        status = next(s for s in statuses if s.slug == data["status"])
+        return actions.set_status(me(request), ticket, status)
+
+    return _inline(
+        request, number, lambda t, s: StatusForm(request.POST, statuses=s), change,
+        "Status changed.",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def set_priority(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        return actions.set_priority(me(request), ticket, data["priority"])
+
+    return _inline(
+        request, number, lambda t, s: PriorityForm(request.POST), change, "Priority changed."
+    )
+
+
+@require_POST
+@staff_required
+def assign(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        chosen = data["assignee"]
+        assignee = Person.objects.filter(pk=chosen).first() if chosen else None
+        return actions.assign(me(request), ticket, assignee)
+
+    return _inline(
+        request, number, lambda t, s: AssignForm(request.POST, staff=_assignable(t)), change,
+        "Assignee changed.",
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required
+def take(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        return actions.assign(me(request), ticket, me(request))
+
+    return _inline(request, number, lambda t, s: forms.Form({}), change, "You took the ticket.")
+
+
+@require_POST
+@staff_required
+def add_tag(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        return actions.tag(me(request), ticket, [data["tag"]])
+
+    return _inline(request, number, lambda t, s: TagForm(request.POST), change, "Tag added.")
+
+
+@require_POST
+@staff_required
+def remove_tag(request: HttpRequest, number: int) -> HttpResponse:
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        return actions.untag(me(request), ticket, [data["tag"]])
+
+    return _inline(request, number, lambda t, s: TagForm(request.POST), change, "Tag removed.")
+
+
+@require_POST
+@staff_required
+def merge(request: HttpRequest, number: int) -> HttpResponse:
+    source = _ticket(request, number)
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        scope = my_scope(request)
+
+        def write() -> Ticket:
+            target = ticket_queries.get_ticket(scope, form.cleaned_data["into"], field="into")
+            return actions.merge(me(request), source, target)
+
+        target = run_action(form, "into", write)
+        if target is not None:
+            messages.success(request, f"#{source.pk} was merged into this ticket.")
+            return redirect("desk:ticket", number=target.pk)
+    return _page(request, _ticket(request, number), merge_form=form, status=422)

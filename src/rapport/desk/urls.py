@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from rapport.desk import ticket_views, views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.queue, name="home"),
+    path("q/<slug:slug>/", views.queue, name="queue"),
+    path("counts", views.counts, name="counts"),
+    path("bulk", views.bulk, name="bulk"),
+    path("views", views.save_view, name="save-view"),
+    path("views/<int:view_id>/delete", views.delete_view, name="delete-view"),
+    path("t/<int:number>/", ticket_views.ticket_page, name="ticket"),
+    path("t/<int:number>/thread", ticket_views.thread, name="thread"),
+    path("t/<int:number>/history", ticket_views.history, name="history"),
+    path("t/<int:number>/reply", ticket_views.reply, name="reply"),
+    path("t/<int:number>/note", ticket_views.note, name="note"),
+    path("t/<int:number>/status", ticket_views.set_status, name="status"),
+    path("t/<int:number>/priority", ticket_views.set_priority, name="priority"),
+    path("t/<int:number>/assign", ticket_views.assign, name="assign"),
+    path("t/<int:number>/take", ticket_views.take, name="take"),
+    path("t/<int:number>/tags", ticket_views.add_tag, name="tag"),
+    path("t/<int:number>/tags/remove", ticket_views.remove_tag, name="untag"),
+    path("t/<int:number>/merge", ticket_views.merge, name="merge"),
+]
