@@ -14,6 +14,7 @@ from rapport.core.auth import api_auth
 from rapport.core.errors import RapportError
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
+from rapport.mail.api import router as mail_router
 from rapport.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -45,3 +46,4 @@ api.add_router("", directory_router)
 api.add_router("", agreements_router)
 api.add_router("", tickets_router)
 api.add_router("", tokens_router)
+api.add_router("", mail_router)

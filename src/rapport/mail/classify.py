@@ -15,7 +15,7 @@ from rapport.mail.parse import ParsedMail
 
 _BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounce[s]?)@", re.I)
 _BOUNCE_SUBJECTS = re.compile(
-    r"^(undeliver(ed|able)|delivery (status notification|failure|has failed)|"
+    r"^(undeliver(ed|able)|delivery (status )?notification|delivery (failure|has failed)|"
     r"failure notice|returned mail|mail delivery (failed|failure|system)|"
     r"unzustellbar|non remis|warning: message .* delayed)",
     re.I,

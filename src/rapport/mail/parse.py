@@ -77,7 +77,7 @@ def message_ids(value: str) -> list[str]:
 def parse(source: IO[bytes], *, fallback_id: str) -> ParsedMail:
     msg = BytesParser(policy=policy.default).parse(source)
     assert isinstance(msg, EmailMessage)
-    headers = {name.lower(): _header(msg, name) for name in dict.fromkeys(msg.keys())}
+    headers = _headers(msg)
     from_name, from_address = _first_address(headers.get("from", ""))
     if not from_address:
         from_name, from_address = _first_address(headers.get("sender", ""))
@@ -105,16 +105,18 @@ def parse(source: IO[bytes], *, fallback_id: str) -> ParsedMail:
     )
 
 
-def _header(msg: Message, name: str) -> str:
-    """One header as text; RFC 2047 decoded. Repeated headers are joined."""
-    values = []
-    for raw in msg.get_all(name, []):
+def _headers(msg: Message) -> dict[str, str]:
+    """Every header as text (RFC 2047 decoded), keyed by lower-case name; repeated
+    headers joined. Each is parsed on its own, so one the modern parser chokes on
+    (it raises on some malformed Message-IDs) is decoded by hand instead."""
+    found: dict[str, list[str]] = {}
+    for name, raw in msg.raw_items():
         try:
-            values.append(str(raw))
-        except Exception:  # a header the modern parser chokes on: decode it ourselves
-            values.append(_decode_words(getattr(raw, "_raw", "") or ""))
-    value = ", ".join(v for v in values if v)
-    return value.replace("\x00", "")[:10_000]
+            value = str(msg.policy.header_fetch_parse(name, raw))
+        except Exception:
+            value = _decode_words(str(raw))
+        found.setdefault(name.lower(), []).append(value.replace("\x00", ""))
+    return {name: ", ".join(v for v in values if v)[:10_000] for name, values in found.items()}
 
 
 def _decode_words(value: str) -> str:
@@ -197,6 +199,15 @@ def _bodies(msg: EmailMessage) -> tuple[str | None, str | None, list[ParsedAttac
         and not msg.is_multipart()
         and msg.get_content_maintype() == "text"
     ):
+        plain_part = msg
+    if (
+        plain_part is None
+        and html_part is None
+        and msg.get_content_maintype() == "multipart"
+        and isinstance(msg.get_payload(), str)
+    ):
+        # A multipart whose boundary never appears: the parser leaves the body as
+        # one string, which is still what the sender wrote.
         plain_part = msg
     text = _text_of(plain_part) if plain_part is not None else None
     html = _text_of(html_part) if html_part is not None else None

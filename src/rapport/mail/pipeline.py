@@ -135,7 +135,7 @@ def process(inbound_id: int) -> InboundMessage:
 def _describe(exc: Exception) -> str:
     if isinstance(exc, routing.Quarantine | RapportError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"[:2000]
+    return f"unexpected {type(exc).__name__}: {exc}"[:2000]
 
 
 def quarantine(inbound_id: int, reason: str) -> InboundMessage:
@@ -173,7 +173,7 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
     progress.step = "route"
     mailbox = routing.choose_mailbox(inbound.mailbox, mail)
     inbound.mailbox = mailbox
-    person = routing.sender(mail, mailbox)
+    person = routing.sender(mail, mailbox, inbound.envelope_from)
     progress.step = "thread"
     ticket = routing.thread(mail, person)
 

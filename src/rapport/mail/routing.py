@@ -36,11 +36,11 @@ def choose_mailbox(given: Mailbox | None, mail: ParsedMail) -> Mailbox:
     return mailbox
 
 
-def sender(mail: ParsedMail, mailbox: Mailbox) -> Person:
-    """The person who wrote: a known address, else a new contact of the customer
-    organisation whose e-mail domain matches (or the mailbox's catch-all)."""
-    address = mail.from_address
-    if not address:
+def sender(mail: ParsedMail, mailbox: Mailbox, envelope_from: str = "") -> Person:
+    """The person who wrote (From, else the envelope sender): a known address, else a
+    new contact of the customer organisation whose domain matches (or the catch-all)."""
+    address = mail.from_address or envelope_from.strip().strip("<>").lower()
+    if "@" not in address:
         raise Quarantine("the message names no sender (From)")
     person = Person.objects.filter(email__iexact=address).first()
     if person is not None:
