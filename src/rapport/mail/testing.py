@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
@@ -51,7 +52,7 @@ def build(
             msg.add_alternative(html, subtype="html")
     elif html is not None:
         msg.set_content(html, subtype="html")
-    return msg.as_bytes()
+    return msg.as_bytes(policy=policy.SMTP)  # CRLF line ends, as on the wire
 
 
 def deliver(raw: bytes, mailbox: Mailbox | None = None) -> InboundMessage:
