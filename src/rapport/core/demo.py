@@ -60,6 +60,7 @@ from rapport.core.errors import Conflict
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
+from rapport.mail import outbound
 from rapport.tickets import actions as tickets
 from rapport.tickets.models import Ticket
 
@@ -519,7 +520,7 @@ def _starts(rng: random.Random, now: datetime) -> list[datetime]:
 def build_demo(*, progress: bool = True) -> None:
     """Create the demo organisation; the caller checks that none exists yet."""
     now = clock.now()
-    with transaction.atomic():
+    with transaction.atomic(), outbound.muted():  # no mail to the demo's made-up people
         found = _build_directory()
         _build_agreements(found, now)
         stories = _Stories(found, now)

@@ -193,3 +193,16 @@ class OutboundMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["to_address", "created_at"], name="outbound_recipient")]
+
+
+class PendingNotification(models.Model):
+    """A message whose notifications are still to be worked out (an outbox row).
+
+    Written in the transaction that wrote the message, so it commits with it and
+    costs one INSERT; the worker claims rows by deleting them in the transaction
+    that queues the mail, so each is handled exactly once.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    new_ticket = models.BooleanField(default=False)
+    created_at = models.DateTimeField()

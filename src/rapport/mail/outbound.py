@@ -12,8 +12,11 @@ auto-responders we failed to recognise. Internal notes are never mailed.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
@@ -34,6 +37,7 @@ from rapport.mail.models import (
     MessageRef,
     OutboundMessage,
     OutboundState,
+    PendingNotification,
 )
 from rapport.tickets.models import Message, Side, Ticket
 
@@ -41,18 +45,59 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6  # the first try and Huey's five retries
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("mail_muted", default=False)
+_kick = {"last": -1e9, "delayed_for": -1e9}
+KICK_INTERVAL = 1.0  # seconds: at most two queue writes a second per process
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """No notifications for messages written in this block (demo data, imports)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def after_message(message: Message, *, new_ticket: bool = False) -> None:
     """Called by the ticket actions for each new message: notify after commit."""
-    if message.is_internal or not settings.RAPPORT_MAIL_NOTIFY:
+    if message.is_internal or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
         return
-    message_id = message.pk
+    PendingNotification.objects.create(
+        message=message, new_ticket=new_ticket, created_at=clock.now()
+    )
+    transaction.on_commit(_wake_worker)
 
-    def enqueue() -> None:
-        from rapport.mail.tasks import notify_message
 
-        notify_message(message_id, new_ticket)
+def _wake_worker() -> None:
+    """Queue a drain of the outbox; debounced, since one drain serves many rows and a
+    queue write costs more than writing the ticket. A row committed while a drain was
+    just queued is covered by one queued a second later."""
+    from rapport.mail.tasks import deliver_notifications
 
-    transaction.on_commit(enqueue)
+    now = time.monotonic()
+    if now - _kick["last"] >= KICK_INTERVAL:
+        _kick["last"] = now
+        deliver_notifications()
+    elif _kick["delayed_for"] != _kick["last"]:
+        _kick["delayed_for"] = _kick["last"]
+        deliver_notifications.schedule(delay=KICK_INTERVAL)
+
+
+def deliver_pending(batch: int = 100) -> int:
+    """Work out the notifications of every pending message; how many were handled."""
+    handled = 0
+    while True:
+        rows = list(PendingNotification.objects.order_by("id")[:batch])
+        if not rows:
+            return handled
+        for row in rows:
+            with transaction.atomic():
+                if not PendingNotification.objects.filter(pk=row.pk).delete()[0]:
+                    continue  # another worker claimed it
+                notify_message(row.message_id, new_ticket=row.new_ticket)
+                handled += 1
 
 
 def _staff_of(ticket: Ticket) -> list[Person]:

@@ -54,7 +54,15 @@ def send_outbound(outbound_id: int) -> None:
 
 
 @db_task()
-def notify_message(message_id: int, new_ticket: bool) -> None:
+def deliver_notifications() -> int:
     from rapport.mail import outbound
 
-    outbound.notify_message(message_id, new_ticket=new_ticket)
+    return outbound.deliver_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliver_notifications_late() -> int:
+    """The outbox's safety net: rows whose wake-up was lost (a worker restart)."""
+    from rapport.mail import outbound
+
+    return outbound.deliver_pending()
