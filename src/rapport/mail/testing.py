@@ -59,3 +59,35 @@ def deliver(raw: bytes, mailbox: Mailbox | None = None) -> InboundMessage:
     """Receive and process one message in this process, as the worker would."""
     inbound = pipeline.receive(raw, transport="file", mailbox=mailbox, enqueue=False)
     return pipeline.process(inbound.pk)
+
+
+class SmtpSink:
+    """A real SMTP server on loopback that keeps what it is sent (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        import email
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+
+        parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(parsed)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+    def start(self) -> SmtpSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
