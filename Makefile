@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres clean
+.PHONY: install install-dev run test test-sqlite test-postgres mail-tools lint format openapi bench bench-sqlite bench-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,18 @@ run: install
 ## The whole suite: lint, then SQLite, then PostgreSQL.
 test: install-dev lint test-sqlite test-postgres
 
-test-sqlite: install-dev
+test-sqlite: install-dev mail-tools
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
 
-test-postgres: install-dev
+test-postgres: install-dev mail-tools
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
+
+## Dovecot (the IMAP peer of the mail tests) and CPython's e-mail test corpus.
+mail-tools:
+	scripts/ensure-mail-tools $(BIN)/python
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
