@@ -109,6 +109,7 @@ def process(inbound_id: int) -> InboundMessage:
     if inbound.state != InboundState.RECEIVED:
         return inbound
     progress = _Progress()
+    mail: ParsedMail | None = None
     try:
         with store.open_raw(inbound.raw.path) as handle:
             mail = parse(handle, fallback_id=f"{inbound.raw.sha256}@missing-id.invalid")
@@ -129,7 +130,7 @@ def process(inbound_id: int) -> InboundMessage:
         raise AssertionError("unreachable")
     except Exception as exc:
         logger.warning("quarantined inbound %s at %s: %r", inbound_id, progress.step, exc)
-        return quarantine(inbound_id, f"{progress.step}: {_describe(exc)}")
+        return quarantine(inbound_id, f"{progress.step}: {_describe(exc)}", mail)
 
 
 def _describe(exc: Exception) -> str:
@@ -138,12 +139,21 @@ def _describe(exc: Exception) -> str:
     return f"unexpected {type(exc).__name__}: {exc}"[:2000]
 
 
-def quarantine(inbound_id: int, reason: str) -> InboundMessage:
+def quarantine(inbound_id: int, reason: str, mail: ParsedMail | None = None) -> InboundMessage:
+    """Park a message with the reason; what could be read of it stays visible."""
+    known = {}
+    if mail is not None:
+        known = {
+            "rfc_id": mail.message_id[:255],
+            "sender": mail.from_address[:254],
+            "subject": mail.subject[:300],
+        }
     InboundMessage.objects.filter(pk=inbound_id, state=InboundState.RECEIVED).update(
         state=InboundState.QUARANTINED,
         reason=reason,
         attempts=F("attempts") + 1,
         processed_at=clock.now(),
+        **known,
     )
     return InboundMessage.objects.get(pk=inbound_id)
 
