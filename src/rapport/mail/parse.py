@@ -11,12 +11,16 @@ from __future__ import annotations
 import codecs
 import email.header
 import email.utils
+import io
+import os
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from typing import IO
+
+from rapport.mail.spool import MARKER
 
 # Charsets that mail software declares but Python does not know by that name.
 CHARSET_ALIASES = {
@@ -38,11 +42,27 @@ _MSGID = re.compile(r"<([^<>\s]+)>")
 
 @dataclass
 class ParsedAttachment:
+    """A file of the message: its bytes, or for a big part the temporary file holding them."""
+
     filename: str
     content_type: str
-    data: bytes
+    data: bytes = b""
     content_id: str = ""
     inline: bool = False
+    path: str = ""
+
+    @property
+    def size(self) -> int:
+        return os.path.getsize(self.path) if self.path else len(self.data)
+
+    def head(self, n: int) -> bytes:
+        if not self.path:
+            return self.data[:n]
+        with open(self.path, "rb") as handle:
+            return handle.read(n)
+
+    def open(self) -> IO[bytes]:
+        return open(self.path, "rb") if self.path else io.BytesIO(self.data)
 
 
 @dataclass
@@ -74,7 +94,11 @@ def message_ids(value: str) -> list[str]:
     return [m[:255] for m in found]
 
 
-def parse(source: IO[bytes], *, fallback_id: str) -> ParsedMail:
+def parse(
+    source: IO[bytes], *, fallback_id: str, spooled: frozenset[str] = frozenset()
+) -> ParsedMail:
+    """`spooled`: the temporary files `spool.Spooler` moved big part bodies to; a part
+    naming any other file is ignored (a sender must not make us read our disk)."""
     msg = BytesParser(policy=policy.default).parse(source)
     assert isinstance(msg, EmailMessage)
     headers = _headers(msg)
@@ -82,7 +106,7 @@ def parse(source: IO[bytes], *, fallback_id: str) -> ParsedMail:
     if not from_address:
         from_name, from_address = _first_address(headers.get("sender", ""))
     ids = message_ids(headers.get("message-id", ""))
-    text, html, attachments = _bodies(msg)
+    text, html, attachments = _bodies(msg, spooled)
     defects = [type(d).__name__ for d in msg.defects]
     report_type = msg.get_param("report-type", "", header="content-type")
     return ParsedMail(
@@ -168,7 +192,16 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
-def _text_of(part: Message) -> str:
+def _spooled_path(part: Message, spooled: frozenset[str]) -> str:
+    path = str(part.get(MARKER, "")).strip()
+    return path if path and path in spooled else ""
+
+
+def _text_of(part: Message, spooled: frozenset[str]) -> str:
+    path = _spooled_path(part, spooled)
+    if path:  # a huge text body: the first megabyte is more than anyone reads
+        with open(path, "rb") as handle:
+            return decode_text(handle.read(1024 * 1024), part.get_content_charset())
     return decode_text(_payload(part), part.get_content_charset())
 
 
@@ -186,7 +219,9 @@ def _leaves(part: Message) -> list[Message]:
     return leaves
 
 
-def _bodies(msg: EmailMessage) -> tuple[str | None, str | None, list[ParsedAttachment]]:
+def _bodies(
+    msg: EmailMessage, spooled: frozenset[str]
+) -> tuple[str | None, str | None, list[ParsedAttachment]]:
     plain_part = html_part = None
     try:
         plain_part = msg.get_body(preferencelist=("plain",))
@@ -209,8 +244,8 @@ def _bodies(msg: EmailMessage) -> tuple[str | None, str | None, list[ParsedAttac
         # A multipart whose boundary never appears: the parser leaves the body as
         # one string, which is still what the sender wrote.
         plain_part = msg
-    text = _text_of(plain_part) if plain_part is not None else None
-    html = _text_of(html_part) if html_part is not None else None
+    text = _text_of(plain_part, spooled) if plain_part is not None else None
+    html = _text_of(html_part, spooled) if html_part is not None else None
     if html_part is not None and html_part.get_content_subtype() != "html":
         html = None
     attachments: list[ParsedAttachment] = []
@@ -218,7 +253,7 @@ def _bodies(msg: EmailMessage) -> tuple[str | None, str | None, list[ParsedAttac
     for part in _leaves(msg):
         if id(part) in body_parts or len(attachments) >= MAX_ATTACHMENTS:
             continue
-        attachment = _attachment(part, len(attachments) + 1)
+        attachment = _attachment(part, len(attachments) + 1, spooled)
         if attachment is not None:
             attachments.append(attachment)
     if text is None and html is None:
@@ -226,16 +261,22 @@ def _bodies(msg: EmailMessage) -> tuple[str | None, str | None, list[ParsedAttac
         # the first text part that is not a file is the body.
         for attachment in attachments:
             if attachment.content_type == "text/plain" and not attachment.inline:
-                text = decode_text(attachment.data, "utf-8")
+                text = decode_text(attachment.head(1024 * 1024), "utf-8")
                 attachments.remove(attachment)
                 break
     return text, html, attachments
 
 
-def _attachment(part: Message, number: int) -> ParsedAttachment | None:
+def _attachment(part: Message, number: int, spooled: frozenset[str]) -> ParsedAttachment | None:
     content_type = part.get_content_type()
     if part.get_content_maintype() == "multipart":
         return None  # an empty or broken container: nothing of its own to keep
+    spooled_message = _spooled_path(part, spooled)
+    if part.get_content_maintype() == "message" and spooled_message:
+        with open(spooled_message, "rb") as handle:
+            head = BytesHeaderParser(policy=policy.compat32).parse(handle)
+        name = _safe_name(_decode_words(str(head.get("subject", "")))) or f"message-{number}"
+        return ParsedAttachment(f"{name[:100]}.eml", "message/rfc822", path=spooled_message)
     if part.get_content_maintype() == "message":
         inner = part.get_payload()
         nested = inner[0] if isinstance(inner, list) and inner else inner
@@ -246,7 +287,8 @@ def _attachment(part: Message, number: int) -> ParsedAttachment | None:
         subject = nested.get("subject", "") if isinstance(nested, Message) else ""
         name = _safe_name(_decode_words(str(subject))) or f"message-{number}"
         return ParsedAttachment(f"{name[:100]}.eml", "message/rfc822", data)
-    data = _payload(part)
+    path = _spooled_path(part, spooled)
+    data = b"" if path else _payload(part)
     try:
         filename = part.get_filename() or ""
     except Exception:
@@ -254,7 +296,7 @@ def _attachment(part: Message, number: int) -> ParsedAttachment | None:
     filename = _decode_words(filename) if "=?" in filename else filename
     disposition = (part.get_content_disposition() or "").lower()
     content_id = (part.get("content-id") or "").strip().strip("<>")
-    if not data and not filename:
+    if not data and not path and not filename:
         return None
     if not filename:
         if content_type.startswith("text/") and disposition != "attachment" and not content_id:
@@ -270,6 +312,7 @@ def _attachment(part: Message, number: int) -> ParsedAttachment | None:
         data=data,
         content_id=content_id[:200],
         inline=disposition == "inline" or bool(content_id),
+        path=path,
     )
 
 

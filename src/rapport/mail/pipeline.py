@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Iterable
@@ -27,7 +26,7 @@ from rapport.core import clock
 from rapport.core.errors import RapportError
 from rapport.core.sanitize import clean_html, html_to_text
 from rapport.directory.models import Person
-from rapport.mail import routing, store
+from rapport.mail import routing, spool, store
 from rapport.mail.classify import classify
 from rapport.mail.models import (
     Direction,
@@ -110,9 +109,18 @@ def process(inbound_id: int) -> InboundMessage:
         return inbound
     progress = _Progress()
     mail: ParsedMail | None = None
+    spooler: spool.Spooler | None = None
     try:
         with store.open_raw(inbound.raw.path) as handle:
-            mail = parse(handle, fallback_id=f"{inbound.raw.sha256}@missing-id.invalid")
+            source: IO[bytes] = handle
+            if inbound.raw.size > spool.LARGE:
+                spooler = spool.Spooler(handle)
+                source = spooler.run()
+            mail = parse(
+                source,
+                fallback_id=f"{inbound.raw.sha256}@missing-id.invalid",
+                spooled=frozenset(spooler.files) if spooler else frozenset(),
+            )
         for attempt in range(2):
             try:
                 with transaction.atomic():
@@ -131,6 +139,9 @@ def process(inbound_id: int) -> InboundMessage:
     except Exception as exc:
         logger.warning("quarantined inbound %s at %s: %r", inbound_id, progress.step, exc)
         return quarantine(inbound_id, f"{progress.step}: {_describe(exc)}", mail)
+    finally:
+        if spooler is not None:
+            spooler.cleanup()
 
 
 def _describe(exc: Exception) -> str:
@@ -243,7 +254,7 @@ def _embedded_ids(mail: ParsedMail) -> list[str]:
     found: list[str] = []
     for attachment in mail.attachments:
         if attachment.content_type in ("message/rfc822", "text/rfc822-headers"):
-            head = attachment.data[:20_000].decode("utf-8", "replace")
+            head = attachment.head(20_000).decode("utf-8", "replace")
             match = re.search(r"^message-id:\s*(.+)$", head, re.IGNORECASE | re.MULTILINE)
             if match:
                 found += message_ids(match.group(1))
@@ -262,7 +273,7 @@ def _sniff(attachment: ParsedAttachment) -> str:
     """The content type the bytes show, when they contradict or refine the declared one."""
     declared = attachment.content_type
     try:
-        guesses = puremagic.magic_string(attachment.data[:8192])
+        guesses = puremagic.magic_string(attachment.head(8192))
     except Exception:
         guesses = []
     sniffed = next((g.mime_type for g in guesses if g.mime_type), "")
@@ -287,18 +298,20 @@ def _attachments(
     cids: dict[str, int] = {}
     notes: list[str] = []
     for part in parts:
-        if not part.data:
+        size = part.size
+        if not size:
             continue
-        if len(part.data) > limit:
+        if size > limit:
             notes.append(
-                f"{part.filename} ({len(part.data) // (1024 * 1024)} MiB) is larger than "
+                f"{part.filename} ({size // (1024 * 1024)} MiB) is larger than "
                 f"{limit // (1024 * 1024)} MiB; it is kept in the original message."
             )
             continue
-        attachment = ticket_actions.upload(
-            person, stream=io.BytesIO(part.data), filename=part.filename,
-            size=len(part.data), content_type=_sniff(part),
-        )  # fmt: skip
+        with part.open() as stream:
+            attachment = ticket_actions.upload(
+                person, stream=stream, filename=part.filename, size=size,
+                content_type=_sniff(part),
+            )  # fmt: skip
         tokens.append(attachment.token.hex)
         if part.content_id:
             cids[part.content_id] = attachment.pk
