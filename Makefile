@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
+BENCH_MESSAGES ?= 1000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev run test test-sqlite test-postgres mail-tools lint format openapi bench bench-sqlite bench-postgres clean
+.PHONY: install install-dev run test test-sqlite test-postgres mail-tools lint format openapi bench bench-sqlite bench-postgres bench-mail bench-mail-sqlite bench-mail-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,7 +56,18 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres
+bench: bench-sqlite bench-postgres bench-mail
+
+## Mail intake: BENCH_MESSAGES generated messages through the real pipeline, and
+## the memory of one message with a 50 MB attachment.
+bench-mail: bench-mail-sqlite bench-mail-postgres
+
+bench-mail-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
+
+bench-mail-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_mailbench RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)

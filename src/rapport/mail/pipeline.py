@@ -72,12 +72,15 @@ def receive(
         mailbox = routing.mailbox_for(recipients)
     now = clock.now()
     with transaction.atomic():
-        raw, _ = RawMessage.objects.get_or_create(
-            sha256=sha256, defaults={"size": size, "path": path, "created_at": now}
-        )
-        existing = InboundMessage.objects.filter(raw=raw).order_by("id").first()
-        if existing is not None:
-            return existing
+        # A concurrent delivery of the same bytes makes one of these INSERTs fail: that
+        # delivery gets a temporary error and its retry finds this one.
+        raw = RawMessage.objects.filter(sha256=sha256).first()
+        if raw is None:
+            raw = RawMessage.objects.create(sha256=sha256, size=size, path=path, created_at=now)
+        else:
+            existing = InboundMessage.objects.filter(raw=raw).order_by("id").first()
+            if existing is not None:
+                return existing
         inbound = InboundMessage.objects.create(
             raw=raw,
             mailbox=mailbox,
@@ -104,7 +107,9 @@ class _Progress:
 
 def process(inbound_id: int) -> InboundMessage:
     """Steps (b)–(g) for one received message; safe to call again at any time."""
-    inbound = InboundMessage.objects.select_related("raw", "mailbox").get(pk=inbound_id)
+    inbound = InboundMessage.objects.select_related("raw", "mailbox__provider_party").get(
+        pk=inbound_id
+    )
     if inbound.state != InboundState.RECEIVED:
         return inbound
     progress = _Progress()
@@ -124,12 +129,18 @@ def process(inbound_id: int) -> InboundMessage:
         for attempt in range(2):
             try:
                 with transaction.atomic():
-                    locked = InboundMessage.objects.select_for_update().get(pk=inbound_id)
-                    if locked.state != InboundState.RECEIVED:
-                        return locked  # another worker got there first
-                    locked.mailbox = inbound.mailbox
-                    _place(locked, mail, progress)
-                    return locked
+                    current = (
+                        InboundMessage.objects.select_for_update()
+                        .filter(pk=inbound_id)
+                        .values_list("state", "attempts")
+                        .get()
+                    )
+                    if current[0] != InboundState.RECEIVED:
+                        # Another worker got there first.
+                        return InboundMessage.objects.get(pk=inbound_id)
+                    inbound.attempts = current[1]
+                    _place(inbound, mail, progress)
+                    return inbound
             except IntegrityError:
                 # A concurrent delivery of the same Message-ID won the race: the
                 # second pass sees it and records this one as a duplicate.
@@ -207,12 +218,12 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
     inbound.full_text = mail.text if mail.text is not None else html_to_text(full_html)
 
     progress.step = "ticket"
-    message: Message
+    message_pk: int
     if ticket is not None:
-        message = ticket_actions.reply(
+        message_pk = ticket_actions.reply(
             None, ticket, body=body, body_is_html=is_html, attachments=tokens,
             channel=Channel.EMAIL, author=person,
-        )  # fmt: skip
+        ).pk  # fmt: skip
         inbound.outcome = Outcome.REPLY
     else:
         ticket = ticket_actions.create_ticket(
@@ -220,17 +231,23 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
             provider=mailbox.provider_party, requester=person,
             priority=mailbox.default_priority, channel=Channel.EMAIL, attachments=tokens,
         )  # fmt: skip
-        message = ticket.messages.get()
+        message_pk = Message.objects.filter(ticket=ticket).values_list("pk", flat=True).get()
         inbound.outcome = Outcome.TICKET
     MessageRef.objects.create(
-        rfc_id=mail.message_id[:255], ticket=ticket, message=message,
+        rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,
         direction=Direction.IN, created_at=inbound.processed_at,
     )  # fmt: skip
     inbound.ticket = ticket
-    inbound.message = message
+    inbound.message_id = message_pk
     inbound.state = InboundState.PROCESSED
     inbound.reason = ""
-    inbound.save()
+    inbound.save(update_fields=[*_PLACED_FIELDS, "ticket", "message", "full_text", "full_html"])
+
+
+_PLACED_FIELDS = [
+    "rfc_id", "sender", "subject", "attempts", "processed_at", "mailbox", "state", "outcome",
+    "reason",
+]  # fmt: skip
 
 
 def _ignore(inbound: InboundMessage, outcome: str, reason: str, ticket_id: int | None) -> None:
@@ -238,7 +255,7 @@ def _ignore(inbound: InboundMessage, outcome: str, reason: str, ticket_id: int |
     inbound.outcome = outcome
     inbound.reason = reason
     inbound.ticket_id = ticket_id
-    inbound.save()
+    inbound.save(update_fields=[*_PLACED_FIELDS, "ticket"])
 
 
 def _ticket_of_references(mail: ParsedMail) -> int | None:
@@ -337,23 +354,30 @@ def _display_body(
 ) -> tuple[str, bool]:
     """What the thread shows: the new text of a reply (a new ticket keeps all of it,
     forwarded history included), with a line for each attachment left out."""
+    text_reply = new_text(mail.text) if is_reply and mail.text else None
     if mail.html is not None:
         html = _rewrite_cids(mail.html, cids)
         if is_reply:
-            html = new_html(html)
+            cut = new_html(html)
+            if cut == html and text_reply is not None and len(text_reply) < len(mail.text or ""):
+                # No quote marker we know in the HTML, but the plain part shows where the
+                # quoted history starts: the trimmed text beats the whole HTML.
+                return _text_body(text_reply, mail, notes), False
+            html = cut
         html = clean_html(html[:MAX_DISPLAY])
         if html_to_text(html).strip() or "<img" in html:
             html += "".join(f"<p><em>{_escape(n)}</em></p>" for n in notes)
             return html, True
-    text = mail.text or ""
-    if is_reply:
-        text = new_text(text)
+    return _text_body(text_reply if text_reply is not None else mail.text or "", mail, notes), False
+
+
+def _text_body(text: str, mail: ParsedMail, notes: list[str]) -> str:
     text = text[:MAX_DISPLAY].strip()
     if not text:
         text = "(This message has no text.)" if not mail.attachments else "(See attachments.)"
     if notes:
         text += "\n\n" + "\n".join(notes)
-    return text, False
+    return text
 
 
 def _escape(value: str) -> str:
