@@ -61,7 +61,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 health = json.load(response)
             if health.get("status") == "ok":
                 break
-        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            # Not up yet: refused, or (on a busy machine) too slow to answer while the
+            # web worker is still importing the app.
             pass
         time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
     info = {

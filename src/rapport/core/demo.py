@@ -530,6 +530,18 @@ def build_demo(*, progress: bool = True) -> None:
         )
         for number, start in enumerate(bar):
             stories.play(number, start)
+        _build_mailboxes(found)
+
+
+def _build_mailboxes(found: Directory) -> None:
+    """support@, billing@ and it@: mail to them (`rapport serve`'s SMTP port) opens tickets."""
+    from rapport.mail import actions as mail_actions
+
+    for key in ("support", "billing", "it"):
+        mail_actions.create_mailbox(
+            None, address=f"{key}@northwind.example", provider=found.parties[key],
+            name=f"Northwind {TEAMS[key]}",
+        )  # fmt: skip
 
 
 def demo_exists() -> bool:

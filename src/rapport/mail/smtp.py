@@ -58,8 +58,15 @@ class DeliveryHandler:
             inbound = await self._run(self._store, content, envelope)
         except Exception:
             logger.exception("storing a message from %s failed", envelope.mail_from)
-            return "451 4.3.0 Could not store the message; try again later"
-        return f"250 2.0.0 Stored as {inbound.pk}"
+            failure = "451 4.3.0 Could not store the message; try again later"
+            if isinstance(server, LMTP):
+                return "\r\n".join([failure] * len(envelope.rcpt_tos))
+            return failure
+        status = f"250 2.0.0 Stored as {inbound.pk}"
+        if isinstance(server, LMTP):
+            # LMTP answers DATA once per accepted recipient (RFC 2033 §4.2).
+            return "\r\n".join([status] * len(envelope.rcpt_tos))
+        return status
 
     def _store(self, content: bytes, envelope: Envelope) -> Any:
         return pipeline.receive(

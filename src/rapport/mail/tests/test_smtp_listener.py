@@ -124,3 +124,36 @@ def test_lmtp(lmtp_port: int) -> None:
     inbound = pipeline.process(InboundMessage.objects.get().pk)
     assert inbound.ticket is not None
     assert inbound.ticket.subject == "By LMTP"
+
+
+def test_lmtp_answers_data_once_per_recipient(lmtp_port: int, mailbox: Mailbox) -> None:
+    from rapport.mail import actions
+
+    actions.create_mailbox(None, address="billing@rapport.test", provider=mailbox.provider_party)
+    with socket.create_connection(("127.0.0.1", lmtp_port), timeout=10) as conn:
+        replies = conn.makefile("rb")
+
+        def say(line: str) -> None:
+            conn.sendall(line.encode() + b"\r\n")
+
+        def answer() -> bytes:
+            line = replies.readline()
+            while line[3:4] == b"-":  # a multi-line reply: read to its last line
+                line = replies.readline()
+            return line
+
+        assert answer().startswith(b"220")
+        say("LHLO client.example")
+        assert answer().startswith(b"250")
+        say("MAIL FROM:<contact@example.com>")
+        assert answer().startswith(b"250")
+        for rcpt in (SUPPORT, "billing@rapport.test"):
+            say(f"RCPT TO:<{rcpt}>")
+            assert answer().startswith(b"250")
+        say("DATA")
+        assert answer().startswith(b"354")
+        conn.sendall(build(subject="Two mailboxes") + b".\r\n")
+        assert answer().startswith(b"250 2.0.0 Stored")
+        assert answer().startswith(b"250 2.0.0 Stored")
+        say("QUIT")
+    assert InboundMessage.objects.count() == 1
