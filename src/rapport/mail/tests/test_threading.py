@@ -297,3 +297,14 @@ def test_mail_to_an_address_we_do_not_serve_is_quarantined(world: World) -> None
     inbound = deliver(build(to="nobody@rapport.test"))
     assert inbound.state == InboundState.QUARANTINED
     assert "no mailbox" in inbound.reason
+
+
+def test_an_unknown_sender_never_joins_a_vendor_by_domain(world: World, mailbox: Mailbox) -> None:
+    # A vendor's users see every ticket the vendor provides: a forged From must not
+    # make anyone one of them.
+    from rapport.directory import actions as directory
+
+    directory.update_organisation(None, world.vendor, email_domain="printco.example")
+    inbound = deliver(build(sender="mallory@printco.example", subject="Hi"), mailbox)
+    assert inbound.state == InboundState.QUARANTINED
+    assert not Person.objects.filter(email="mallory@printco.example").exists()
