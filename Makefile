@@ -7,9 +7,10 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
+BENCH_MESSAGES ?= 1000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,14 +41,18 @@ run: install
 ## The whole suite: lint, then SQLite, then PostgreSQL.
 test: install-dev chromium lint test-sqlite test-postgres
 
-test-sqlite: install-dev chromium
+test-sqlite: install-dev chromium mail-tools
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
 
-test-postgres: install-dev chromium
+test-postgres: install-dev chromium mail-tools
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
+
+## Dovecot (the IMAP peer of the mail tests) and CPython's e-mail test corpus.
+mail-tools:
+	scripts/ensure-mail-tools $(BIN)/python
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
@@ -62,7 +67,18 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-sla
+bench: bench-sqlite bench-postgres bench-sla bench-mail
+
+## Mail intake: BENCH_MESSAGES generated messages through the real pipeline, and
+## the memory of one message with a 50 MB attachment.
+bench-mail: bench-mail-sqlite bench-mail-postgres
+
+bench-mail-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
+
+bench-mail-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_mailbench RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)

@@ -70,7 +70,14 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     )
     spare, _ = tokens.create_token(None, person, name="spare")
     (notification,) = notify([person], "sla_warning", ticket, "First response due soon.")
+    from rapport.mail.testing import build, deliver, support_mailbox
+
+    mailbox = support_mailbox(world)
+    mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
+    stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
     return {
+        "message_id": mailed.message_id,
+        "inbound_id": stranger.pk,
         "number": ticket.pk,
         "org_id": world.customer.pk,
         "team_id": world.support.pk,

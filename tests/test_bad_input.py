@@ -301,7 +301,19 @@ def _known_ids(world: World) -> dict[str, int]:
         "agreement_id": world.sla.pk,
         "attachment_id": message.json()["attachments"][0]["id"],
         "token_id": admin_token.pk,
+        **_mail_ids(world, ticket),
     }
+
+
+def _mail_ids(world: World, ticket: Ticket) -> dict[str, int]:
+    """A message that came by e-mail, and a quarantined one."""
+    from rapport.mail.testing import build, deliver, support_mailbox
+
+    mailbox = support_mailbox(world)
+    mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
+    stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
+    assert mailed.message_id is not None and stranger.state == "quarantined"
+    return {"message_id": mailed.message_id, "inbound_id": stranger.pk}
 
 
 @pytest.mark.parametrize("unknown", [UNKNOWN, TOO_BIG, 0], ids=["unknown", "too-big", "zero"])

@@ -469,6 +469,46 @@ def check_marked_all(role: str, body: Any, ctx: Ctx) -> None:
     assert body["marked"] == (1 if role in ("contact", "agent") else 0)
 
 
+# --- mail: a reply by e-mail on the contact's ticket, and a quarantined stranger ---
+
+
+def mail_arrived(ctx: Ctx) -> None:
+    from rapport.mail.models import Mailbox
+    from rapport.mail.testing import SUPPORT, build, deliver, support_mailbox
+
+    mailbox = Mailbox.objects.filter(address=SUPPORT).first() or support_mailbox(ctx.world)
+    reply = deliver(
+        build(subject=f"Re: [#{ctx.n('contact')}] Printer on fire",
+              text="Now it smokes.\n\nOn Monday, Support wrote:\n> Did you restart it?"),
+        mailbox,
+    )  # fmt: skip
+    assert reply.message_id is not None, reply.reason
+    ctx.mail_message = reply.message_id  # type: ignore[attr-defined]
+    stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
+    assert stranger.state == "quarantined"
+    ctx.quarantined = stranger.pk  # type: ignore[attr-defined]
+
+
+def check_quarantine(role: str, body: Any, ctx: Ctx) -> None:
+    assert [i["sender"] for i in body["items"]] == ["stranger@nowhere.example"]
+    assert "nowhere.example" in body["items"][0]["reason"]
+
+
+def check_replayed(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["state"] == "quarantined"  # the cause is not fixed yet
+    assert body["attempts"] == 2
+
+
+def check_original(role: str, body: Any, ctx: Ctx) -> None:
+    assert "Did you restart it?" in body["full_text"]
+    assert body["sender"] == "contact@example.com"
+
+
+def check_original_raw(role: str, response: Any, ctx: Ctx) -> None:
+    raw = b"".join(response.streaming_content)
+    assert b"Now it smokes." in raw and b"Did you restart it?" in raw
+
+
 MATRIX: dict[str, list[Case]] = {
     # --- directory ---
     "GET /api/v1/me": [Case(lambda c, x: c.get("/api/v1/me"), everyone(200), check_me)],
@@ -935,6 +975,43 @@ MATRIX: dict[str, list[Case]] = {
             everyone(200),
             check_marked_all,
             prepare=notify_contact_and_agent,
+        )
+    ],
+    # --- mail ---
+    "GET /api/v1/mail/inbound": [
+        Case(
+            lambda c, x: c.get("/api/v1/mail/inbound?state=quarantined"),
+            admin_only(200),
+            check_quarantine,
+            prepare=mail_arrived,
+        )
+    ],
+    "POST /api/v1/mail/inbound/{inbound_id}/replay": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/mail/inbound/{x.quarantined}/replay"),
+            admin_only(200),
+            check_replayed,
+            prepare=mail_arrived,
+        )
+    ],
+    "GET /api/v1/tickets/{number}/messages/{message_id}/original": [
+        Case(
+            lambda c, x: c.get(
+                f"/api/v1/tickets/{x.n('contact')}/messages/{x.mail_message}/original"
+            ),
+            readers("contact"),
+            check_original,
+            prepare=mail_arrived,
+        )
+    ],
+    "GET /api/v1/tickets/{number}/messages/{message_id}/original.eml": [
+        Case(
+            lambda c, x: c.get(
+                f"/api/v1/tickets/{x.n('contact')}/messages/{x.mail_message}/original.eml"
+            ),
+            readers("contact"),
+            check_original_raw,
+            prepare=mail_arrived,
         )
     ],
 }

@@ -77,3 +77,21 @@ def test_directory_lists_are_constant(world: World) -> None:
         )  # fmt: skip
     for path in paths:
         assert _count(lambda p=path: client.get(p)) == before[path], path
+
+
+def test_mail_intake_list_is_constant(world: World) -> None:
+    from rapport.mail.testing import build, deliver, support_mailbox
+
+    mailbox = support_mailbox(world)
+    client = world.client("admin")
+    client.get("/api/v1/me")
+    for i in range(2):
+        deliver(build(sender=f"s{i}@nowhere.example"), mailbox)
+        deliver(build(subject=f"Printer {i}"), mailbox)
+    small = _count(lambda: client.get("/api/v1/mail/inbound"))
+    for i in range(12):
+        deliver(build(sender=f"t{i}@nowhere.example"), mailbox)
+        deliver(build(subject=f"Toner {i}"), mailbox)
+    assert _count(lambda: client.get("/api/v1/mail/inbound")) == small
+    assert _count(lambda: client.get("/api/v1/mail/inbound?state=quarantined")) == small
+    assert small <= 4

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -35,7 +36,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     data = tmp_path_factory.mktemp("serve")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(RAPPORT_DATA_DIR=str(data), RAPPORT_WEB_WORKERS="1")
+    smtp_port = _free_port()
+    env.update(
+        RAPPORT_DATA_DIR=str(data),
+        RAPPORT_WEB_WORKERS="1",
+        RAPPORT_SMTP_PORT=str(smtp_port),
+        # Outbound notifications go to a port nobody listens on: they stay queued.
+        EMAIL_PORT=str(_free_port()),
+    )
     log = (data / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "rapport.cli", "serve", "--port", str(port), "--demo-if-empty"],
@@ -54,9 +62,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             if health.get("status") == "ok":
                 break
         except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
-            pass  # not up yet (a first request on a busy machine may take over 5 s)
+            # Not up yet: refused, or (on a busy machine) too slow to answer while the
+            # web worker is still importing the app.
+            pass
         time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
-    info = {"base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log"}
+    info = {
+        "base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log",
+        "smtp_port": smtp_port,
+    }  # fmt: skip
     try:
         assert health.get("status") == "ok", (data / "serve.log").read_text()[-3000:]
         yield info
@@ -143,6 +156,40 @@ def test_each_role_uses_the_api_with_a_token(server: dict[str, Any]) -> None:
     with pytest.raises(urllib.error.HTTPError) as hidden:
         _api(server, vendor, f"/tickets/{number}")
     assert hidden.value.code == 404
+
+
+def test_mail_to_the_smtp_listener_becomes_a_ticket(server: dict[str, Any]) -> None:
+    agent = _token(server, "jonas.weber")
+    support = next(
+        t for t in _api(server, agent, "/teams")["items"] if t["name"] == "Customer Support"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "rapport.cli", "mail", "mailbox", "help@demo.test",
+         "--provider", str(support["party"])],
+        env=server["env"], check=True, capture_output=True,
+    )  # fmt: skip
+    message = (
+        "From: Peter Lindqvist <peter.lindqvist@nordlicht.example>\r\n"
+        "To: help@demo.test\r\nSubject: Invoice PDF is blank\r\n"
+        "Message-ID: <serve-test@nordlicht.example>\r\n\r\nThe PDF has no pages.\r\n"
+    )
+    email = next(
+        p["email"] for p in _api(server, agent, "/people?limit=100")["items"]
+        if p["username"] == "peter.lindqvist"
+    )  # fmt: skip
+    message = message.replace("peter.lindqvist@nordlicht.example", email)
+    with smtplib.SMTP("127.0.0.1", server["smtp_port"], timeout=10) as client:
+        assert client.sendmail(email, ["help@demo.test"], message.encode()) == {}
+    deadline = time.monotonic() + 60
+    found: list[dict[str, Any]] = []
+    while not found and time.monotonic() < deadline:
+        listed = _api(server, agent, "/tickets?q=blank")["items"]
+        found = [t for t in listed if t["subject"] == "Invoice PDF is blank"]
+        time.sleep(0.2)  # polling the API until the worker has processed the mail
+    assert found, Path(server["log"]).read_text()[-3000:]
+    detail = _api(server, agent, f"/tickets/{found[0]['number']}")
+    assert detail["channel"] == "email"
+    assert detail["messages"][0]["body_text"] == "The PDF has no pages."
 
 
 def test_serve_stops_cleanly(server: dict[str, Any]) -> None:

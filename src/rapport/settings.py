@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rapport.agreements",
     "rapport.tickets",
     "rapport.sla",
+    "rapport.mail",
     "rapport.api",
     "rapport.desk",
     "rapport.portal",
@@ -198,6 +199,23 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# E-mail. Inbound: the SMTP/LMTP listener of `rapport serve` (0 turns it off) and
+# IMAP mailboxes polled by the worker. Outbound: Django's SMTP backend.
+RAPPORT_SMTP_HOST = os.environ.get("RAPPORT_SMTP_HOST", "127.0.0.1")
+RAPPORT_SMTP_PORT = int(os.environ.get("RAPPORT_SMTP_PORT", "2525"))
+RAPPORT_MAIL_HOSTNAME = os.environ.get("RAPPORT_MAIL_HOSTNAME", "rapport.localhost")
+RAPPORT_MAIL_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_MAX_MB", "100")) * 1024 * 1024
+RAPPORT_MAIL_NOTIFY = _env_bool("RAPPORT_MAIL_NOTIFY", True)
+RAPPORT_MAIL_RATE_PER_HOUR = int(os.environ.get("RAPPORT_MAIL_RATE_PER_HOUR", "20"))
+RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000/")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rapport@rapport.localhost")
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from rapport.core.errors import RapportError
 from rapport.core.notifications_api import router as notifications_router
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
+from rapport.mail.api import router as mail_router
 from rapport.sla.api import router as sla_router
 from rapport.tickets.api import router as tickets_router
 
@@ -49,3 +50,4 @@ api.add_router("", tickets_router)
 api.add_router("", tokens_router)
 api.add_router("", sla_router)
 api.add_router("", notifications_router)
+api.add_router("", mail_router)

@@ -61,6 +61,7 @@ from rapport.core.errors import Conflict
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
+from rapport.mail import outbound
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
 from rapport.tickets import actions as tickets
@@ -522,7 +523,7 @@ def _starts(rng: random.Random, now: datetime) -> list[datetime]:
 def build_demo(*, progress: bool = True) -> None:
     """Create the demo organisation; the caller checks that none exists yet."""
     now = clock.now()
-    with transaction.atomic():
+    with transaction.atomic(), outbound.muted():  # no mail to the demo's made-up people
         found = _build_directory()
         _build_agreements(found, now)
         stories = _Stories(found, now)
@@ -532,6 +533,7 @@ def build_demo(*, progress: bool = True) -> None:
         )
         for number, start in enumerate(bar):
             stories.play(number, start)
+        _build_mailboxes(found)
         _service_levels(now)
 
 
@@ -553,6 +555,17 @@ def _service_levels(now: datetime) -> None:
         )  # fmt: skip
     with clock.travel_to(now):
         sweep(now)
+
+
+def _build_mailboxes(found: Directory) -> None:
+    """support@, billing@ and it@: mail to them (`rapport serve`'s SMTP port) opens tickets."""
+    from rapport.mail import actions as mail_actions
+
+    for key in ("support", "billing", "it"):
+        mail_actions.create_mailbox(
+            None, address=f"{key}@northwind.example", provider=found.parties[key],
+            name=f"Northwind {TEAMS[key]}",
+        )  # fmt: skip
 
 
 def demo_exists() -> bool:

@@ -27,6 +27,7 @@ from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, T
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, scope_for
+from rapport.mail import outbound
 from rapport.sla import clocks as sla
 from rapport.tickets.models import (
     Attachment,
@@ -279,6 +280,7 @@ def create_ticket(
         created_at=now,
     )
     _claim_attachments(actor, message, attachments)
+    outbound.after_message(message, new_ticket=True)
     SearchDocument.objects.create(ticket=ticket, body=f"{subject}\n{body_text}")
     # One INSERT for both: creating tickets is the hottest write (API, mail, imports).
     created = _unsaved_event(
@@ -335,6 +337,7 @@ def reply(
         created_at=now,
     )
     _claim_attachments(actor, message, attachments)
+    outbound.after_message(message)
     updates: dict[str, Any] = {"message_count": F("message_count") + 1, "updated_at": now}
     if side == Side.PROVIDER and ticket.first_response_at is None:
         updates["first_response_at"] = now

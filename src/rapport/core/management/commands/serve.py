@@ -1,4 +1,5 @@
-"""`rapport serve`: migrate, then run the web server and the worker as supervised children.
+"""`rapport serve`: migrate, then run the web server, the worker and the SMTP listener
+as supervised children.
 
 One box, one command. At scale the same pieces run separately (`gunicorn
 rapport.wsgi`, `rapport worker`) behind a proxy, chosen by environment only.
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             "--demo-if-empty", action="store_true", help="Create the demo organisation if none"
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web app only")
+        parser.add_argument(
+            "--smtp-port",
+            type=int,
+            default=settings.RAPPORT_SMTP_PORT,
+            help="Port of the inbound SMTP listener (0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -52,10 +59,21 @@ class Command(BaseCommand):
         }  # fmt: skip
         if not options["no_worker"]:
             children["worker"] = [sys.executable, "-m", "rapport.cli", "worker"]
+        if options["smtp_port"]:
+            children["smtp"] = [
+                sys.executable, "-m", "rapport.cli", "mail", "listen",
+                "--host", settings.RAPPORT_SMTP_HOST, "--port", str(options["smtp_port"]),
+            ]  # fmt: skip
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"Rapport on http://{host}:{port}/ (database: {database}; "
-            f"{'worker running' if 'worker' in children else 'no worker'}). Ctrl-C stops."
+            f"{'worker running' if 'worker' in children else 'no worker'}"
+            + (
+                f"; mail in on smtp://{settings.RAPPORT_SMTP_HOST}:{options['smtp_port']}"
+                if "smtp" in children
+                else ""
+            )
+            + "). Ctrl-C stops."
         )
         Supervisor(children, self.stdout.write).run()
 

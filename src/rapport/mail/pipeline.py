@@ -1,0 +1,402 @@
+"""The inbound pipeline. Nothing is lost:
+
+(a) `receive` stores the raw bytes (content-addressed) and an `InboundMessage`
+    in state `received`, and only then may the transport acknowledge;
+(b)–(g) `process` parses, classifies, threads, trims quotes, stores
+    attachments and sanitises, writing the ticket or reply, the Message-ID
+    map and the new state in ONE transaction: a crash anywhere leaves the
+    message `received` (picked up again by the sweeper) and no half ticket;
+    any error moves it to `quarantined` with the reason, to be replayed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+import puremagic
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from rapport.core import clock
+from rapport.core.errors import RapportError
+from rapport.core.sanitize import clean_html, html_to_text
+from rapport.directory.models import Person
+from rapport.mail import routing, spool, store
+from rapport.mail.classify import classify
+from rapport.mail.models import (
+    Direction,
+    InboundMessage,
+    InboundState,
+    Mailbox,
+    MessageRef,
+    OutboundMessage,
+    OutboundState,
+    Outcome,
+    RawMessage,
+)
+from rapport.mail.parse import ParsedAttachment, ParsedMail, message_ids, parse
+from rapport.mail.quotes import new_html, new_text
+from rapport.tickets import actions as ticket_actions
+from rapport.tickets.models import Channel, Message, Ticket
+
+logger = logging.getLogger(__name__)
+MAX_DISPLAY = 190_000  # characters of a message body; the full original stays stored
+
+
+def receive(
+    source: bytes | IO[bytes],
+    *,
+    transport: str,
+    mailbox: Mailbox | None = None,
+    envelope_from: str = "",
+    recipients: Iterable[str] = (),
+    enqueue: bool = True,
+) -> InboundMessage:
+    """Step (a): store the message durably; acknowledge the delivery only after this returns.
+
+    The same bytes delivered again (an MTA retrying after a lost reply, an IMAP
+    poll interrupted before it marked the mail) return the first delivery.
+    """
+    stream, sha256, size = store.spool(source)
+    try:
+        path = store.save(stream, sha256, size)
+    finally:
+        stream.close()
+    recipients = [r.strip().lower() for r in recipients]
+    if mailbox is None:
+        mailbox = routing.mailbox_for(recipients)
+    now = clock.now()
+    with transaction.atomic():
+        # A concurrent delivery of the same bytes makes one of these INSERTs fail: that
+        # delivery gets a temporary error and its retry finds this one.
+        raw = RawMessage.objects.filter(sha256=sha256).first()
+        if raw is None:
+            raw = RawMessage.objects.create(sha256=sha256, size=size, path=path, created_at=now)
+        else:
+            existing = InboundMessage.objects.filter(raw=raw).order_by("id").first()
+            if existing is not None:
+                return existing
+        inbound = InboundMessage.objects.create(
+            raw=raw,
+            mailbox=mailbox,
+            transport=transport,
+            envelope_from=envelope_from[:254],
+            envelope_to=",".join(recipients),
+            received_at=now,
+        )
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(inbound.pk))
+    return inbound
+
+
+def _enqueue(inbound_id: int) -> None:
+    from rapport.mail.tasks import process_inbound
+
+    process_inbound(inbound_id)
+
+
+@dataclass
+class _Progress:
+    step: str = "parse"
+
+
+def process(inbound_id: int) -> InboundMessage:
+    """Steps (b)–(g) for one received message; safe to call again at any time."""
+    inbound = InboundMessage.objects.select_related("raw", "mailbox__provider_party").get(
+        pk=inbound_id
+    )
+    if inbound.state != InboundState.RECEIVED:
+        return inbound
+    progress = _Progress()
+    mail: ParsedMail | None = None
+    spooler: spool.Spooler | None = None
+    try:
+        with store.open_raw(inbound.raw.path) as handle:
+            source: IO[bytes] = handle
+            if inbound.raw.size > spool.LARGE:
+                spooler = spool.Spooler(handle)
+                source = spooler.run()
+            mail = parse(
+                source,
+                fallback_id=f"{inbound.raw.sha256}@missing-id.invalid",
+                spooled=frozenset(spooler.files) if spooler else frozenset(),
+            )
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    current = (
+                        InboundMessage.objects.select_for_update()
+                        .filter(pk=inbound_id)
+                        .values_list("state", "attempts")
+                        .get()
+                    )
+                    if current[0] != InboundState.RECEIVED:
+                        # Another worker got there first.
+                        return InboundMessage.objects.get(pk=inbound_id)
+                    inbound.attempts = current[1]
+                    _place(inbound, mail, progress)
+                    return inbound
+            except IntegrityError:
+                # A concurrent delivery of the same Message-ID won the race: the
+                # second pass sees it and records this one as a duplicate.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+    except Exception as exc:
+        logger.warning("quarantined inbound %s at %s: %r", inbound_id, progress.step, exc)
+        return quarantine(inbound_id, f"{progress.step}: {_describe(exc)}", mail)
+    finally:
+        if spooler is not None:
+            spooler.cleanup()
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, routing.Quarantine | RapportError):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}: {exc}"[:2000]
+
+
+def quarantine(inbound_id: int, reason: str, mail: ParsedMail | None = None) -> InboundMessage:
+    """Park a message with the reason; what could be read of it stays visible."""
+    known = {}
+    if mail is not None:
+        known = {
+            "rfc_id": mail.message_id[:255],
+            "sender": mail.from_address[:254],
+            "subject": mail.subject[:300],
+        }
+    InboundMessage.objects.filter(pk=inbound_id, state=InboundState.RECEIVED).update(
+        state=InboundState.QUARANTINED,
+        reason=reason,
+        attempts=F("attempts") + 1,
+        processed_at=clock.now(),
+        **known,
+    )
+    return InboundMessage.objects.get(pk=inbound_id)
+
+
+def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> None:
+    inbound.rfc_id = mail.message_id[:255]
+    inbound.sender = mail.from_address[:254]
+    inbound.subject = mail.subject[:300]
+    inbound.attempts += 1
+    inbound.processed_at = clock.now()
+
+    progress.step = "classify"
+    seen = MessageRef.objects.filter(rfc_id=mail.message_id).first()
+    if seen is not None:
+        repeat = Outcome.DUPLICATE if seen.direction == Direction.IN else Outcome.LOOP
+        _ignore(inbound, repeat, f"Message-ID seen before (#{seen.ticket_id})", seen.ticket_id)
+        return
+    own = frozenset(Mailbox.objects.values_list("address", flat=True))
+    outcome, reason = classify(mail, own)
+    if outcome:
+        ticket_id = _ticket_of_references(mail)
+        if outcome == Outcome.BOUNCE:
+            _mark_bounced(mail, inbound)
+        _ignore(inbound, outcome, reason, ticket_id)
+        return
+
+    progress.step = "route"
+    mailbox = routing.choose_mailbox(inbound.mailbox, mail)
+    inbound.mailbox = mailbox
+    person = routing.sender(mail, mailbox, inbound.envelope_from)
+    progress.step = "thread"
+    ticket = routing.thread(mail, person)
+
+    progress.step = "attachments"
+    tokens, cids, notes = _attachments(mail.attachments, person)
+    progress.step = "body"
+    body, is_html = _display_body(mail, is_reply=ticket is not None, cids=cids, notes=notes)
+    full_html = clean_html(_rewrite_cids(mail.html, cids)) if mail.html else ""
+    inbound.full_html = full_html
+    inbound.full_text = mail.text if mail.text is not None else html_to_text(full_html)
+
+    progress.step = "ticket"
+    message_pk: int
+    if ticket is not None:
+        message_pk = ticket_actions.reply(
+            None, ticket, body=body, body_is_html=is_html, attachments=tokens,
+            channel=Channel.EMAIL, author=person,
+        ).pk  # fmt: skip
+        inbound.outcome = Outcome.REPLY
+    else:
+        ticket = ticket_actions.create_ticket(
+            None, subject=mail.subject or "(no subject)", body=body, body_is_html=is_html,
+            provider=mailbox.provider_party, requester=person,
+            priority=mailbox.default_priority, channel=Channel.EMAIL, attachments=tokens,
+        )  # fmt: skip
+        message_pk = Message.objects.filter(ticket=ticket).values_list("pk", flat=True).get()
+        inbound.outcome = Outcome.TICKET
+    MessageRef.objects.create(
+        rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,
+        direction=Direction.IN, created_at=inbound.processed_at,
+    )  # fmt: skip
+    inbound.ticket = ticket
+    inbound.message_id = message_pk
+    inbound.state = InboundState.PROCESSED
+    inbound.reason = ""
+    inbound.save(update_fields=[*_PLACED_FIELDS, "ticket", "message", "full_text", "full_html"])
+
+
+_PLACED_FIELDS = [
+    "rfc_id", "sender", "subject", "attempts", "processed_at", "mailbox", "state", "outcome",
+    "reason",
+]  # fmt: skip
+
+
+def _ignore(inbound: InboundMessage, outcome: str, reason: str, ticket_id: int | None) -> None:
+    inbound.state = InboundState.IGNORED
+    inbound.outcome = outcome
+    inbound.reason = reason
+    inbound.ticket_id = ticket_id
+    inbound.save(update_fields=[*_PLACED_FIELDS, "ticket"])
+
+
+def _ticket_of_references(mail: ParsedMail) -> int | None:
+    ids = [*mail.in_reply_to, *mail.references, *_embedded_ids(mail)][: routing.MAX_REFERENCES]
+    if not ids:
+        return None
+    ref = MessageRef.objects.filter(rfc_id__in=ids).order_by("-created_at").first()
+    return ref.ticket_id if ref is not None else None
+
+
+def _embedded_ids(mail: ParsedMail) -> list[str]:
+    """Message-IDs of the original a bounce carries (message/rfc822 or text/rfc822-headers)."""
+    found: list[str] = []
+    for attachment in mail.attachments:
+        if attachment.content_type in ("message/rfc822", "text/rfc822-headers"):
+            head = attachment.head(20_000).decode("utf-8", "replace")
+            match = re.search(r"^message-id:\s*(.+)$", head, re.IGNORECASE | re.MULTILINE)
+            if match:
+                found += message_ids(match.group(1))
+    return found
+
+
+def _mark_bounced(mail: ParsedMail, inbound: InboundMessage) -> None:
+    ids = [*mail.in_reply_to, *mail.references, *_embedded_ids(mail)]
+    if ids:
+        OutboundMessage.objects.filter(rfc_id__in=ids[:50]).update(
+            state=OutboundState.BOUNCED, reason=f"bounced (inbound {inbound.pk})"
+        )
+
+
+def _sniff(attachment: ParsedAttachment) -> str:
+    """The content type the bytes show, when they contradict or refine the declared one."""
+    declared = attachment.content_type
+    try:
+        guesses = puremagic.magic_string(attachment.head(8192))
+    except Exception:
+        guesses = []
+    sniffed = next((g.mime_type for g in guesses if g.mime_type), "")
+    if not sniffed or sniffed == declared:
+        return declared
+    if (
+        declared in ("application/octet-stream", "")
+        or declared.split("/")[0] != sniffed.split("/")[0]
+    ):
+        # A file claiming to be an image but holding an executable is served as what it is.
+        return sniffed
+    return declared
+
+
+def _attachments(
+    parts: list[ParsedAttachment], person: Person
+) -> tuple[list[str], dict[str, int], list[str]]:
+    """Upload each part through the storage API: tokens to claim, inline ids → attachment
+    ids, and notes on what was left out (still in the stored original)."""
+    limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
+    tokens: list[str] = []
+    cids: dict[str, int] = {}
+    notes: list[str] = []
+    for part in parts:
+        size = part.size
+        if not size:
+            continue
+        if size > limit:
+            notes.append(
+                f"{part.filename} ({size // (1024 * 1024)} MiB) is larger than "
+                f"{limit // (1024 * 1024)} MiB; it is kept in the original message."
+            )
+            continue
+        with part.open() as stream:
+            attachment = ticket_actions.upload(
+                person, stream=stream, filename=part.filename, size=size,
+                content_type=_sniff(part),
+            )  # fmt: skip
+        tokens.append(attachment.token.hex)
+        if part.content_id:
+            cids[part.content_id] = attachment.pk
+    return tokens, cids, notes
+
+
+def _rewrite_cids(html: str | None, cids: dict[str, int]) -> str:
+    """Inline images (`cid:`) point at their stored attachment."""
+    if not html or not cids:
+        return html or ""
+
+    def swap(match: re.Match[str]) -> str:
+        attachment = cids.get(match.group(2))
+        if attachment is None:
+            return match.group(0)
+        return f"{match.group(1)}/api/v1/attachments/{attachment}"
+
+    return re.sub(r"""(src=["']?)cid:([^"'\s>]+)""", swap, html, flags=re.IGNORECASE)
+
+
+def _display_body(
+    mail: ParsedMail, *, is_reply: bool, cids: dict[str, int], notes: list[str]
+) -> tuple[str, bool]:
+    """What the thread shows: the new text of a reply (a new ticket keeps all of it,
+    forwarded history included), with a line for each attachment left out."""
+    text_reply = new_text(mail.text) if is_reply and mail.text else None
+    if mail.html is not None:
+        html = _rewrite_cids(mail.html, cids)
+        if is_reply:
+            cut = new_html(html)
+            if cut == html and text_reply is not None and len(text_reply) < len(mail.text or ""):
+                # No quote marker we know in the HTML, but the plain part shows where the
+                # quoted history starts: the trimmed text beats the whole HTML.
+                return _text_body(text_reply, mail, notes), False
+            html = cut
+        html = clean_html(html[:MAX_DISPLAY])
+        if html_to_text(html).strip() or "<img" in html:
+            html += "".join(f"<p><em>{_escape(n)}</em></p>" for n in notes)
+            return html, True
+    return _text_body(text_reply if text_reply is not None else mail.text or "", mail, notes), False
+
+
+def _text_body(text: str, mail: ParsedMail, notes: list[str]) -> str:
+    text = text[:MAX_DISPLAY].strip()
+    if not text:
+        text = "(This message has no text.)" if not mail.attachments else "(See attachments.)"
+    if notes:
+        text += "\n\n" + "\n".join(notes)
+    return text
+
+
+def _escape(value: str) -> str:
+    import html
+
+    return html.escape(value)
+
+
+def replay(inbound: InboundMessage) -> InboundMessage:
+    """Process a quarantined (or still received) message again, after a fix."""
+    updated = InboundMessage.objects.filter(
+        pk=inbound.pk, state__in=[InboundState.QUARANTINED, InboundState.RECEIVED]
+    ).update(state=InboundState.RECEIVED)
+    if not updated:
+        return InboundMessage.objects.get(pk=inbound.pk)
+    return process(inbound.pk)
+
+
+def ticket_message_ids(ticket: Ticket, limit: int = 20) -> list[str]:
+    """The Message-IDs of a ticket's mail, oldest first: the References of a new mail."""
+    rows = MessageRef.objects.filter(ticket=ticket).order_by("-created_at", "-id")[:limit]
+    return [r.rfc_id for r in reversed(list(rows))]

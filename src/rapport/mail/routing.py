@@ -1,0 +1,106 @@
+"""Step (d): who wrote a message, for which mailbox, and which ticket it continues."""
+
+from __future__ import annotations
+
+import re
+
+from rapport.core.choices import StatusCategory
+from rapport.directory import actions as directory
+from rapport.directory.models import Organisation, OrgKind, Person
+from rapport.directory.queries import scope_for
+from rapport.mail.models import Mailbox, MessageRef
+from rapport.mail.parse import ParsedMail
+from rapport.tickets.models import Ticket
+from rapport.tickets.permissions import can_view
+
+TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
+MAX_REFERENCES = 50
+
+
+class Quarantine(Exception):
+    """The message cannot be placed until someone acts (its reason says how)."""
+
+
+def mailbox_for(recipients: list[str]) -> Mailbox | None:
+    wanted = [r.strip().lower() for r in recipients if r and "@" in r]
+    if not wanted:
+        return None
+    found = {m.address: m for m in Mailbox.objects.filter(address__in=wanted, is_active=True)}
+    return next((found[r] for r in wanted if r in found), None)
+
+
+def choose_mailbox(given: Mailbox | None, mail: ParsedMail) -> Mailbox:
+    mailbox = given or mailbox_for(mail.to_addresses)
+    if mailbox is None:
+        raise Quarantine("addressed to no mailbox we know; add one and replay")
+    return mailbox
+
+
+def sender(mail: ParsedMail, mailbox: Mailbox, envelope_from: str = "") -> Person:
+    """The person who wrote (From, else the envelope sender): a known address, else a
+    new contact of the customer organisation whose domain matches (or the catch-all)."""
+    address = mail.from_address or envelope_from.strip().strip("<>").lower()
+    if "@" not in address:
+        raise Quarantine("the message names no sender (From)")
+    person = Person.objects.filter(email__iexact=address).first()
+    if person is not None:
+        if not person.is_active:
+            raise Quarantine(f"the sender {address} has a disabled account")
+        return person
+    domain = address.rsplit("@", 1)[1]
+    # Only customer organisations take new contacts from mail: a forged From could
+    # otherwise join a vendor (who sees what it provides) or our own staff.
+    organisation = (
+        Organisation.objects.filter(email_domain=domain, kind=OrgKind.CUSTOMER).first()
+        or mailbox.unknown_sender_organisation
+    )
+    if organisation is None:
+        raise Quarantine(
+            f"unknown sender {address}: no customer organisation has the domain {domain}"
+        )
+    person = directory.create_person(
+        None, username=_free_username(address), email=address, full_name=mail.from_name[:200]
+    )
+    directory.add_org_member(None, organisation, person)
+    return person
+
+
+def _free_username(address: str) -> str:
+    base = re.sub(r"[^\w.@+-]", "", address)[:140] or "contact"
+    taken = set(Person.objects.filter(username__startswith=base).values_list("username", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def thread(mail: ParsedMail, person: Person) -> Ticket | None:
+    """The ticket a message continues, or None for a new ticket.
+
+    In-Reply-To and References against the Message-IDs we sent and received come
+    first, then a `[#1234]` tag in the subject. The writer must be able to see
+    the ticket (a guessed number opens a new ticket instead), a merged ticket
+    continues where it was merged to, and a closed one gets a new ticket.
+    """
+    ids = [*mail.in_reply_to, *reversed(mail.references)][:MAX_REFERENCES]
+    ticket_id: int | None = None
+    if ids:
+        known = dict(MessageRef.objects.filter(rfc_id__in=ids).values_list("rfc_id", "ticket_id"))
+        ticket_id = next((known[i] for i in ids if i in known), None)
+    if ticket_id is None:
+        match = TICKET_TAG.search(mail.subject)
+        ticket_id = int(match.group(1)) if match else None
+    if ticket_id is None:
+        return None
+    ticket = Ticket.objects.select_related("provider_party").filter(pk=ticket_id).first()
+    for _ in range(10):  # follow merges (a chain, never a cycle; bounded all the same)
+        if ticket is None or ticket.merged_into_id is None:
+            break
+        ticket = Ticket.objects.select_related("provider_party").get(pk=ticket.merged_into_id)
+    if ticket is None or ticket.status_category == StatusCategory.CLOSED:
+        return None
+    if not can_view(scope_for(person), ticket):
+        return None
+    return ticket

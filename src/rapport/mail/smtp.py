@@ -1,0 +1,98 @@
+"""The SMTP/LMTP listener an MTA delivers to (`rapport mail listen`; part of `rapport serve`).
+
+Recipients are checked at RCPT (an unknown address is refused, so the
+sender's MTA bounces it rather than us dropping it). The message is
+acknowledged with 250 only after `pipeline.receive` stored it durably; if that
+fails the answer is 451 and the MTA tries again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import close_old_connections
+
+from rapport.mail import pipeline, routing
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryHandler:
+    def __init__(self, *, enqueue: bool = True) -> None:
+        self.enqueue = enqueue
+        # One thread talks to the database, so the listener holds one connection.
+        self._db = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+
+    async def _run(self, func: Any, *args: Any) -> Any:
+        def call() -> Any:
+            close_old_connections()
+            return func(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self._db, call)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        try:
+            mailbox = await self._run(routing.mailbox_for, [address])
+        except Exception:
+            logger.exception("looking up the recipient %s failed", address)
+            return "451 4.3.0 Temporary failure; try again later"
+        if mailbox is None:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.original_content or envelope.content
+        if not isinstance(content, bytes):
+            content = str(content).encode("utf-8", "surrogateescape")
+        try:
+            inbound = await self._run(self._store, content, envelope)
+        except Exception:
+            logger.exception("storing a message from %s failed", envelope.mail_from)
+            failure = "451 4.3.0 Could not store the message; try again later"
+            if isinstance(server, LMTP):
+                return "\r\n".join([failure] * len(envelope.rcpt_tos))
+            return failure
+        status = f"250 2.0.0 Stored as {inbound.pk}"
+        if isinstance(server, LMTP):
+            # LMTP answers DATA once per accepted recipient (RFC 2033 §4.2).
+            return "\r\n".join([status] * len(envelope.rcpt_tos))
+        return status
+
+    def _store(self, content: bytes, envelope: Envelope) -> Any:
+        return pipeline.receive(
+            content,
+            transport="smtp",
+            envelope_from=envelope.mail_from or "",
+            recipients=list(envelope.rcpt_tos),
+            enqueue=self.enqueue,
+        )
+
+    def close(self) -> None:
+        self._db.shutdown(wait=True)
+
+
+class Listener(Controller):
+    """aiosmtpd's threaded controller, speaking LMTP instead of SMTP when asked."""
+
+    def __init__(self, handler: DeliveryHandler, *, lmtp: bool = False, **kwargs: Any) -> None:
+        self.lmtp = lmtp
+        super().__init__(
+            handler,
+            data_size_limit=settings.RAPPORT_MAIL_MAX_BYTES,
+            server_hostname=settings.RAPPORT_MAIL_HOSTNAME,
+            **kwargs,
+        )
+
+    def factory(self) -> SMTP:
+        server_class = LMTP if self.lmtp else SMTP
+        return server_class(self.handler, **self.SMTP_kwargs)

@@ -1,0 +1,68 @@
+"""Mail work run by the worker: processing, the sweeper that finds anything a crash
+left behind, IMAP polling and sending."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from rapport.core import clock
+
+logger = logging.getLogger(__name__)
+STUCK_AFTER = timedelta(minutes=2)
+
+
+@db_task()
+def process_inbound(inbound_id: int) -> None:
+    from rapport.mail import pipeline
+
+    pipeline.process(inbound_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_received() -> int:
+    """Process messages still `received` a while after delivery (a worker died, a task
+    was lost with a Redis restart): this is what makes a crash cost time, never mail."""
+    from rapport.mail import pipeline
+    from rapport.mail.models import InboundMessage, InboundState
+
+    stuck = InboundMessage.objects.filter(
+        state=InboundState.RECEIVED, received_at__lt=clock.now() - STUCK_AFTER
+    ).values_list("pk", flat=True)[:500]
+    count = 0
+    for inbound_id in list(stuck):
+        pipeline.process(inbound_id)
+        count += 1
+    return count
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_mailboxes() -> None:
+    from rapport.mail import imap
+
+    imap.poll_all()
+
+
+@db_task(retries=5, retry_delay=60)
+def send_outbound(outbound_id: int) -> None:
+    from rapport.mail import outbound
+
+    outbound.send(outbound_id)
+
+
+@db_task()
+def deliver_notifications() -> int:
+    from rapport.mail import outbound
+
+    return outbound.deliver_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliver_notifications_late() -> int:
+    """The outbox's safety net: rows whose wake-up was lost (a worker restart)."""
+    from rapport.mail import outbound
+
+    return outbound.deliver_pending()
