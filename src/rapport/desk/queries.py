@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 
 from rapport.core.choices import StatusCategory
 from rapport.core.pagination import paginate
-from rapport.desk import sla
 from rapport.desk.models import SavedView
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope
@@ -201,9 +200,7 @@ def row_values(numbers: list[int]) -> list[dict[str, Any]]:
         return []
     found = {
         row["id"]: row
-        for row in Ticket.objects.filter(pk__in=numbers)
-        .order_by()
-        .values(*ROW_FIELDS, *sla.ROW_FIELDS)
+        for row in Ticket.objects.filter(pk__in=numbers).order_by().values(*ROW_FIELDS)
     }
     tags: dict[int, list[str]] = {}
     for ticket_id, name in (

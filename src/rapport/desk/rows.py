@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rapport.core.choices import Priority
 from rapport.desk.sla import queue_cell
+from rapport.sla.queries import ClockView
 
 PRIORITY_LABELS = {p.value: str(p.label).capitalize() for p in Priority}
 ROW = (
@@ -36,8 +37,8 @@ ROW = (
 NOBODY = mark_safe('<span class="muted">—</span>')
 
 
-def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
-    return mark_safe("".join(_row(r) for r in rows))  # noqa: S308 (each row is escaped)
+def queue_rows(rows: Iterable[dict[str, Any]], badges: dict[int, ClockView]) -> SafeString:
+    return mark_safe("".join(_row(r, badges.get(int(r["id"]))) for r in rows))  # noqa: S308 (each row is escaped)
 
 
 def _name(row: dict[str, Any], who: str) -> str:
@@ -49,7 +50,7 @@ def _name(row: dict[str, Any], who: str) -> str:
     return first_last or str(row[f"{who}__username"])
 
 
-def _row(row: dict[str, Any]) -> str:
+def _row(row: dict[str, Any], badge: ClockView | None) -> str:
     tags = "".join(f' <span class="tag">{escape(t)}</span>' for t in row["tags"])
     updated = row["updated_at"]
     return ROW.format(
@@ -64,7 +65,7 @@ def _row(row: dict[str, Any]) -> str:
         priority=int(row["priority"]),
         priority_label=escape(str(PRIORITY_LABELS.get(row["priority"], row["priority"]))),
         assignee=escape(_name(row, "assignee")) if row["assignee_id"] else NOBODY,
-        sla=queue_cell(row),
+        sla=queue_cell(badge),
         updated_iso=updated.isoformat(),
         updated=f"{updated:%b} {updated.day}, {updated:%H:%M}",
     )

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport.core import clock
 from rapport.core.errors import NotFound
+from rapport.desk import sla as desk_sla
 from rapport.desk.access import is_htmx, me, my_scope, staff_required
 from rapport.desk.forms import (
     PRIORITY_CHOICES,
@@ -123,6 +125,7 @@ def _page(
         "reply_form": reply_form or ReplyForm(statuses=statuses),
         "note_form": note_form or NoteForm(),
         "merge_form": merge_form or MergeForm(),
+        **desk_sla.ticket_panel(scope, ticket, clock.now()),
     }
     return render(request, "desk/ticket.html", context, status=status)
 

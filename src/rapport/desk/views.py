@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.core import clock
 from rapport.core.errors import Invalid, NotFound
 from rapport.desk import actions, queries
+from rapport.desk import sla as desk_sla
 from rapport.desk.access import me, my_scope, staff_required
 from rapport.desk.forms import BULK_ACTIONS, PRIORITY_CHOICES, BulkForm, FilterForm, SaveViewForm
 from rapport.desk.rows import queue_rows
@@ -106,7 +107,7 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         **_sidebar(request, slug, int(view_id) if view_id.isdigit() else None),
         "queue": queries.QUEUE_BY_SLUG[slug],
         "rows": rows,
-        "rendered_rows": queue_rows(rows),
+        "rendered_rows": queue_rows(rows, desk_sla.queue_badges(rows, now)),
         "form": form,
         "filters_active": filters.active,
         "next_url": _url(slug, kept, cursor=next_cursor) if next_cursor else None,

@@ -112,12 +112,16 @@ def ticket_clocks(ticket: Ticket, now: datetime | None = None) -> list[ClockView
 
 
 def badges(tickets: Sequence[Ticket], now: datetime | None = None) -> dict[int, ClockView]:
-    """The most urgent live clock of each ticket on a page, in one query.
+    """The most urgent live clock of each ticket on a page, in one query."""
+    return badges_by_number([t.pk for t in tickets], now)
+
+
+def badges_by_number(ids: Sequence[int], now: datetime | None = None) -> dict[int, ClockView]:
+    """The most urgent live clock of each ticket number, in one query.
 
     Running clocks come before paused ones, and the soonest due first; a ticket
     without a live clock has no badge.
     """
-    ids = [t.pk for t in tickets]
     if not ids:
         return {}
     clocks = (
