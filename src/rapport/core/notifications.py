@@ -1,7 +1,7 @@
 """Telling people things: the one function every part of Rapport notifies through.
 
-`notify` writes the in-app notifications now; other channels (e-mail) are to be
-delivered from here too, so callers never learn how a person is reached.
+`notify` writes the in-app notification and e-mails it (after commit, through the
+mail channel's outbox), so callers never learn how a person is reached.
 """
 
 from __future__ import annotations
@@ -40,7 +40,13 @@ def notify(
                 created_at=now,
             )
         )  # fmt: skip
-    return Notification.objects.bulk_create(rows)
+    written = Notification.objects.bulk_create(rows)
+    # Imported here: the mail app builds on core, not the other way round.
+    from rapport.mail.outbound import mail_notification
+
+    for row in written:
+        mail_notification(row.recipient, kind, ticket, row.text)
+    return written
 
 
 def inbox(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:

@@ -70,6 +70,23 @@ def after_message(message: Message, *, new_ticket: bool = False) -> None:
     transaction.on_commit(_wake_worker)
 
 
+def mail_notification(person: Person, kind: str, ticket: Ticket | None, text: str) -> None:
+    """E-mail one in-app notification (an SLA warning, an escalation) to a person.
+
+    Called by `rapport.core.notifications.notify`, the one seam every notice goes
+    through; muted blocks (demo data) and RAPPORT_MAIL_NOTIFY=off send nothing.
+    """
+    if not person.email or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
+        return
+    tag = f"[#{ticket.pk}] " if ticket is not None else ""
+    headline = text.split(". ")[0][:120]
+    url = settings.RAPPORT_BASE_URL.rstrip("/") + (f"/desk/t/{ticket.pk}/" if ticket else "/")
+    queue_mail(
+        to=person.email, subject=f"{tag}{headline}", text=f"{text}\n\n{url}\n",
+        kind=kind[:24], ticket=ticket, mailbox=_mailbox_of(ticket) if ticket else None,
+    )  # fmt: skip
+
+
 def _wake_worker() -> None:
     """Queue a drain of the outbox; debounced, since one drain serves many rows and a
     queue write costs more than writing the ticket. A row committed while a drain was

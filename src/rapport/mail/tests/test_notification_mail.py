@@ -1,0 +1,63 @@
+"""In-app notifications (SLA warnings, escalations) are also e-mailed to the person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rapport.core import clock
+from rapport.core.testing import World
+from rapport.mail import outbound
+from rapport.mail.models import OutboundMessage, OutboundState
+from rapport.mail.testing import SmtpSink
+from rapport.sla import actions as sla_actions
+from rapport.sla.sweeper import sweep
+from rapport.tickets import actions
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    smtp = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+    settings.EMAIL_PORT = smtp.port  # type: ignore[attr-defined]
+    try:
+        yield smtp
+    finally:
+        smtp.stop()
+
+
+def test_an_sla_escalation_reaches_the_assignee_by_mail(world: World, sink: SmtpSink) -> None:
+    sla_actions.set_sla_settings(
+        None, world.sla, warning_percents=[80],
+        escalations=[{"at_percent": 80, "action": "notify", "recipients": ["assignee"]}],
+    )  # fmt: skip
+    with clock.travel_to(datetime(2026, 3, 10, 10, 0, tzinfo=BERLIN)):
+        ticket = world.ticket("contact")  # first response due in 4 business hours
+        actions.assign(world.agent, ticket, world.agent)
+    sweep(datetime(2026, 3, 10, 13, 12, tzinfo=BERLIN))  # 80 % of the first response
+    queued = OutboundMessage.objects.filter(
+        state=OutboundState.QUEUED, to_address="agent@example.com"
+    )
+    for mail in queued:
+        outbound.send(mail.pk)
+    (mail,) = [m for m in sink.messages if m["To"] == "agent@example.com"]
+    assert mail["Subject"].startswith(f"[#{ticket.pk}] ")
+    assert f"/desk/t/{ticket.pk}/" in mail.get_body(("plain",)).get_content()
+    assert mail["Auto-Submitted"] == "auto-replied"
+
+
+def test_muted_blocks_mail_nobody(world: World) -> None:
+    from rapport.core.notifications import notify
+
+    ticket = world.ticket("contact")
+    before = OutboundMessage.objects.count()
+    with outbound.muted():
+        (row,) = notify([world.agent], "sla_warning", ticket, "First response due soon.")
+    assert row.recipient == world.agent  # still in the app
+    assert OutboundMessage.objects.count() == before
