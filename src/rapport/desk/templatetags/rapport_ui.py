@@ -8,6 +8,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from rapport.core.choices import Clock
 from rapport.tickets.models import Event
 
 register = template.Library()
@@ -68,7 +69,30 @@ def describe(event: Event) -> str:
             return f"merged {new} into it"
         case "merged_into":
             return f"merged it into {new}"
+    if event.kind.startswith("sla_"):
+        return _describe_clock(event)
     return event.kind.replace("_", " ")
+
+
+SLA_WORDS = {
+    "sla_applied": "{clock} clock started",
+    "sla_paused": "{clock} clock paused",
+    "sla_resumed": "{clock} clock resumed",
+    "sla_fulfilled": "{clock} met",
+    "sla_breached": "{clock} breached",
+    "sla_warning": "{clock} at {percent} % of its target",
+    "sla_cancelled": "{clock} clock cancelled",
+    "sla_updated": "{clock} due time recomputed",
+}
+
+
+def _describe_clock(event: Event) -> str:
+    """SLA engine events (see sla.clocks) in words; the clock names its kind in `new_value`."""
+    data = event.data or {}
+    kind = str(data.get("clock") or event.new_value)
+    label = dict(Clock.choices).get(kind, kind.replace("_", " ").capitalize())
+    words = SLA_WORDS.get(event.kind, event.kind.replace("_", " ") + " ({clock})")
+    return words.format(clock=label, percent=data.get("percent", "?"))
 
 
 @register.simple_tag

@@ -55,6 +55,8 @@ def test_ticket_page_has_the_clock_panel(world: World) -> None:
     panel = page.split('id="sla-panel-title"')[1].split("</section>")[0]
     assert "First response" in panel and "met" in panel
     assert "Resolution" in panel and "running" in panel
+    history = page.split('id="history"')[1]
+    assert "First response clock started" in history and "First response met" in history
 
 
 def test_a_requesting_colleague_sees_no_clock_panel(world: World) -> None:
