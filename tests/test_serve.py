@@ -53,6 +53,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    info = {
+        "base": base, "env": env, "health": {}, "proc": proc, "log": data / "serve.log",
+        "smtp_port": smtp_port,
+    }  # fmt: skip
+    try:  # whatever fails from here on, the server and its children are stopped
+        info["health"] = _wait_healthy(base, proc)
+        assert info["health"].get("status") == "ok", (data / "serve.log").read_text()[-3000:]
+        yield info
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> dict[str, Any]:
     deadline = time.monotonic() + 180
     health: dict[str, Any] = {}
     while time.monotonic() < deadline and proc.poll() is None:
@@ -66,21 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             # web worker is still importing the app.
             pass
         time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
-    info = {
-        "base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log",
-        "smtp_port": smtp_port,
-    }  # fmt: skip
-    try:
-        assert health.get("status") == "ok", (data / "serve.log").read_text()[-3000:]
-        yield info
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+    return health
 
 
 def _token(server: dict[str, Any], username: str) -> str:

@@ -188,10 +188,19 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
     inbound.processed_at = clock.now()
 
     progress.step = "classify"
-    seen = MessageRef.objects.filter(rfc_id=mail.message_id).first()
+    # One lookup answers both "seen before?" (its own Message-ID) and, for a reply,
+    # which ticket its In-Reply-To/References belong to.
+    refs = routing.reference_ids(mail)
+    known = {
+        rfc_id: (ticket_id, direction)
+        for rfc_id, ticket_id, direction in MessageRef.objects.filter(
+            rfc_id__in=[mail.message_id[:255], *refs]
+        ).values_list("rfc_id", "ticket_id", "direction")
+    }
+    seen = known.pop(mail.message_id[:255], None)
     if seen is not None:
-        repeat = Outcome.DUPLICATE if seen.direction == Direction.IN else Outcome.LOOP
-        _ignore(inbound, repeat, f"Message-ID seen before (#{seen.ticket_id})", seen.ticket_id)
+        repeat = Outcome.DUPLICATE if seen[1] == Direction.IN else Outcome.LOOP
+        _ignore(inbound, repeat, f"Message-ID seen before (#{seen[0]})", seen[0])
         return
     own = frozenset(Mailbox.objects.values_list("address", flat=True))
     outcome, reason = classify(mail, own)
@@ -207,7 +216,7 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
     inbound.mailbox = mailbox
     person = routing.sender(mail, mailbox, inbound.envelope_from)
     progress.step = "thread"
-    ticket = routing.thread(mail, person)
+    ticket = routing.thread(mail, person, known={k: v[0] for k, v in known.items()})
 
     progress.step = "attachments"
     tokens, cids, notes = _attachments(mail.attachments, person)

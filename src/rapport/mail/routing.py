@@ -76,18 +76,27 @@ def _free_username(address: str) -> str:
     return f"{base}-{n}"
 
 
-def thread(mail: ParsedMail, person: Person) -> Ticket | None:
+def reference_ids(mail: ParsedMail) -> list[str]:
+    """The Message-IDs a message answers, the most telling first."""
+    return [*mail.in_reply_to, *reversed(mail.references)][:MAX_REFERENCES]
+
+
+def thread(mail: ParsedMail, person: Person, known: dict[str, int] | None = None) -> Ticket | None:
     """The ticket a message continues, or None for a new ticket.
 
     In-Reply-To and References against the Message-IDs we sent and received come
     first, then a `[#1234]` tag in the subject. The writer must be able to see
     the ticket (a guessed number opens a new ticket instead), a merged ticket
-    continues where it was merged to, and a closed one gets a new ticket.
+    continues where it was merged to, and a closed one gets a new ticket. `known` is
+    the Message-ID → ticket map of `reference_ids(mail)` when the caller has it.
     """
-    ids = [*mail.in_reply_to, *reversed(mail.references)][:MAX_REFERENCES]
+    ids = reference_ids(mail)
     ticket_id: int | None = None
     if ids:
-        known = dict(MessageRef.objects.filter(rfc_id__in=ids).values_list("rfc_id", "ticket_id"))
+        if known is None:
+            known = dict(
+                MessageRef.objects.filter(rfc_id__in=ids).values_list("rfc_id", "ticket_id")
+            )
         ticket_id = next((known[i] for i in ids if i in known), None)
     if ticket_id is None:
         match = TICKET_TAG.search(mail.subject)
