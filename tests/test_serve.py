@@ -53,7 +53,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 health = json.load(response)
             if health.get("status") == "ok":
                 break
-        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            # Not up yet, or too busy starting to answer within the timeout: ask again.
             pass
         time.sleep(0.5)  # polling /healthz: the condition we wait for is "status ok"
     info = {"base": base, "env": env, "health": health, "proc": proc, "log": data / "serve.log"}
