@@ -44,6 +44,7 @@ def test_agent_works_a_queue_with_the_keyboard(
 
     page.get_by_role("link", name=re.compile("All open in my teams")).click()
     expect(page.locator("tr[data-row]")).to_have_count(5)
+    page.wait_for_load_state()  # the keyboard script runs once the page has loaded
     screenshot(page, "desk-queue")
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -54,6 +55,7 @@ def test_agent_works_a_queue_with_the_keyboard(
     expect(current).to_contain_text(SUBJECTS[3])  # second from the top: newest first
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/desk/t/{tickets[3].pk}/$"))
+    page.wait_for_load_state()
 
     # r: reply. While the agent types, the client writes: the thread shows it, the draft stays.
     page.keyboard.press("r")
@@ -66,6 +68,7 @@ def test_agent_works_a_queue_with_the_keyboard(
     reply_box.type(" and fixed it.")
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator(".flash")).to_contain_text("Reply sent.")
+    page.wait_for_load_state()
     expect(page.locator("#thread .from-provider")).to_contain_text(
         "We found the cause and fixed it."
     )
