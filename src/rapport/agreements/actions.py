@@ -192,7 +192,9 @@ def _set_targets(agreement: Agreement, targets: Iterable[Mapping[str, Any]]) -> 
         try:
             priority = Priority.from_name(str(item["priority"]))
         except (KeyError, ValueError):
-            raise Invalid(f"Priority is one of {', '.join(Priority.names())}.", field="targets")
+            raise Invalid(
+                f"Priority is one of {', '.join(Priority.label_names())}.", field="targets"
+            )
         values = {}
         for key in ("first_response_minutes", "next_response_minutes", "resolution_minutes"):
             value = item.get(key)
@@ -231,7 +233,7 @@ def create_agreement(
         priority = Priority.from_name(default_priority)
     except ValueError:
         raise Invalid(
-            f"Priority is one of {', '.join(Priority.names())}.", field="default_priority"
+            f"Priority is one of {', '.join(Priority.label_names())}.", field="default_priority"
         )
     agreement = Agreement.objects.create(
         name=name,
@@ -270,7 +272,7 @@ def update_agreement(actor: Person | None, agreement: Agreement, **changes: Any)
             agreement.default_priority = Priority.from_name(changes["default_priority"])
         except ValueError:
             raise Invalid(
-                f"Priority is one of {', '.join(Priority.names())}.", field="default_priority"
+                f"Priority is one of {', '.join(Priority.label_names())}.", field="default_priority"
             )
     if "pauses" in changes:
         agreement.pauses = _clean_pauses(changes["pauses"])

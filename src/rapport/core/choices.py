@@ -19,7 +19,8 @@ class Priority(models.IntegerChoices):
         raise ValueError(name)
 
     @classmethod
-    def names(cls) -> list[str]:
+    def label_names(cls) -> list[str]:
+        # Not `names`: Django's choices metaclass already defines `names` (the member names).
         return [str(m.label) for m in cls]
 
 

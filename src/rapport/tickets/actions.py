@@ -247,7 +247,7 @@ def create_ticket(
     if priority is None:
         priority = usual_priority
     elif priority not in Priority.values:
-        raise Invalid(f"Priority is one of {', '.join(Priority.names())}.", field="priority")
+        raise Invalid(f"Priority is one of {', '.join(Priority.label_names())}.", field="priority")
     elif not scope.is_staff and not clients_choose and priority != usual_priority:
         raise PermissionDenied("Your agreement does not let you choose the priority.")
     tag_names = sorted({clean_tag(t) for t in tags})
@@ -500,7 +500,7 @@ def set_priority(actor: Person | None, ticket: Ticket, priority: int) -> Ticket:
     scope = _scope(actor)
     require_provider(scope, ticket, "change the priority")
     if priority not in Priority.values:
-        raise Invalid(f"Priority is one of {', '.join(Priority.names())}.", field="priority")
+        raise Invalid(f"Priority is one of {', '.join(Priority.label_names())}.", field="priority")
     if priority == ticket.priority:
         return ticket
     old = ticket.priority_name
