@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from rapport.core import clock
 from rapport.core.testing import World
@@ -18,18 +15,6 @@ from rapport.sla.sweeper import sweep
 from rapport.tickets import actions
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-def sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
-    smtp = SmtpSink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = smtp.port  # type: ignore[attr-defined]
-    try:
-        yield smtp
-    finally:
-        smtp.stop()
 
 
 def test_an_sla_escalation_reaches_the_assignee_by_mail(world: World, sink: SmtpSink) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
@@ -13,19 +12,6 @@ from rapport.mail.models import Mailbox, OutboundMessage, OutboundState
 from rapport.mail.testing import SUPPORT, SmtpSink, build, deliver
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Ticket
-
-
-@pytest.fixture
-def sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
-    smtp = SmtpSink().start()
-    # pytest-django swaps in the in-memory backend; these tests use the real one.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = smtp.port  # type: ignore[attr-defined]
-    try:
-        yield smtp
-    finally:
-        smtp.stop()
 
 
 def send_all() -> list[OutboundMessage]:
