@@ -1,12 +1,18 @@
 """The sweeper: clocks whose next check has come raise warnings, breach, and escalate.
 
-Each pass claims a batch of due clocks with one conditional UPDATE (`… SET
-next_check_at = NULL WHERE id IN (…) AND next_check_at <= now`), inside the
-transaction that then records what happened. A second worker running the same
-pass either skips the rows this one locked (PostgreSQL, SKIP LOCKED) or waits
-for the write lock (SQLite) and then finds them no longer due, so nothing is
-recorded twice; a worker that dies mid-batch rolls back, and the rows are due
-again next time.
+Each pass takes a batch of due clocks inside the transaction that then records
+what happened, and nothing is recorded twice when several workers sweep at once:
+
+- PostgreSQL locks the batch (`FOR UPDATE SKIP LOCKED`): a second worker passes
+  those rows by, and once this transaction commits they are no longer due.
+- SQLite has one writer at a time, and our transactions begin IMMEDIATE (they
+  take the write lock at BEGIN), so a second worker waits and then finds the rows
+  no longer due. The write-back is still a conditional UPDATE (`… WHERE id = ? AND
+  next_check_at <= now AND state = 'running'`) whose row count must cover the whole
+  batch, else the batch rolls back: the claim holds even without that lock. One
+  write per row instead of a claim and a write halves the pages a pass dirties.
+
+A worker that dies mid-batch rolls back, and the rows are due again next time.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from rapport.core.choices import Clock
 from rapport.core.errors import RapportError
 from rapport.core.notifications import notify
 from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
-from rapport.sla.business_time import MINUTE_US, CompiledCalendar, compile_calendar
+from rapport.sla.business_time import MINUTE_US, CompiledCalendar, compile_calendar, from_us
 from rapport.sla.clocks import BREACH, levels_of, next_check, target_us, used_us
 from rapport.sla.models import Escalation, EscalationAction, Recipient, TicketClock
 from rapport.tickets import actions as ticket_actions
@@ -71,63 +77,100 @@ def sweep(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
     """Handle every clock due by `now`, batch by batch; safe to run in several workers."""
     now = now or clock.now()
     total = SweepResult()
+    lost = 0
     while True:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A pass lost in a crash is harmless: its clocks are due again next
-                # minute. So the commit need not wait for the log to reach the disk.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            rows = claim(now, batch)
-            if not rows:
-                break
-            total.add(_handle(rows, now))
+        try:
+            with transaction.atomic():
+                _tune_for_batch()
+                rows = claim(now, batch)
+                if not rows:
+                    break
+                total.add(_handle(rows, now))
+        except _Taken:
+            # Rolled back; what is still due is read again. Losing every time would
+            # mean the claim itself is broken: fail loudly rather than spin.
+            lost += 1
+            if lost > _MAX_LOST_BATCHES:
+                raise RuntimeError("SLA sweep: batches keep being taken by another worker")
+            continue
         if len(rows) < batch:
             break
     return total
 
 
+def _tune_for_batch() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A pass lost in a crash is harmless: its clocks are due again next
+            # minute. So the commit need not wait for the log to reach the disk.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        else:
+            # A batch dirties a page per clock, scattered over the table. With
+            # SQLite's default 2 MB cache they spill to the log mid-transaction
+            # and are written again at commit; 64 MB holds a whole batch. The
+            # setting lasts for this (worker) connection only.
+            cursor.execute(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+
+
+_SQLITE_CACHE_KIB = 65_536
+_MAX_LOST_BATCHES = 20
+
+
+_DUE = "next_check_at <= %s AND state = 'running'"
 _COLUMNS = ("id", "ticket_id", "kind", "cycle", "agreement_id", "target_minutes", "state",
             "running_since", "used_us", "due_at", "breached_at", "warned_percent")  # fmt: skip
+_TIMES = ("running_since", "due_at", "breached_at")
+
+
+def _as_us(column: str) -> str:
+    """A timestamp column read as integer microseconds since the epoch (exact).
+
+    Drivers parse timestamps in Python, a few microseconds each (PostgreSQL's,
+    through Django's time-zone loader, far more); an integer comes back as is.
+    SQLite keeps Django's "YYYY-MM-DD HH:MM:SS[.ffffff]" text in UTC.
+    """
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
+    # '%%' is how a literal '%' survives Django's parameter substitution.
+    return (
+        f"CAST(strftime('%%s', {column}) AS INTEGER) * 1000000 "
+        f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER)"
+    )
 
 
 def claim(now: datetime, limit: int) -> list[_Clock]:
     """Take up to `limit` due clocks for this transaction; nobody else gets them.
 
-    PostgreSQL: the rows are locked (FOR UPDATE SKIP LOCKED), so a second worker
-    passes them by, and once this transaction commits they are no longer due.
-    SQLite: one writer at a time holds the database (IMMEDIATE transactions),
-    and the claim is a conditional UPDATE whose RETURNING is the read.
+    PostgreSQL locks the rows (FOR UPDATE SKIP LOCKED). SQLite reads them under the
+    write lock this IMMEDIATE transaction took at BEGIN; `_write` then proves the
+    claim with its conditional UPDATE.
     """
     table = TicketClock._meta.db_table
-    columns = ", ".join(_COLUMNS)
-    due = "next_check_at <= %s AND state = 'running'"
+    columns = ", ".join(_as_us(c) if c in _TIMES else c for c in _COLUMNS)
+    sql = (
+        f"SELECT {columns} FROM {table} WHERE {_DUE} "  # noqa: S608 (no user input)
+        "ORDER BY next_check_at LIMIT %s"
+    )
     if connection.vendor == "postgresql":
-        sql = (
-            f"SELECT {columns} FROM {table} WHERE {due} "  # noqa: S608 (no user input)
-            "ORDER BY next_check_at LIMIT %s FOR UPDATE SKIP LOCKED"
-        )
-        params: list[Any] = [now, limit]
-    else:
-        sql = (
-            f"UPDATE {table} SET next_check_at = NULL WHERE id IN "  # noqa: S608
-            f"(SELECT id FROM {table} WHERE {due} ORDER BY next_check_at LIMIT %s) "
-            f"AND {due} RETURNING {columns}"
-        )
-        stamp = _to_db(now)
-        params = [stamp, limit, stamp]
+        sql += " FOR UPDATE SKIP LOCKED"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [_to_db(now), limit])
         return [
-            _Clock(pk, ticket, kind, cycle, agreement, target, state, _from_db(since), used,
-                   _from_db(due), _from_db(breached), warned)
+            _Clock(pk, ticket, kind, cycle, agreement, target, state,
+                   None if since is None else from_us(since), used,
+                   None if due is None else from_us(due),
+                   None if breached is None else from_us(breached), warned)
             for (pk, ticket, kind, cycle, agreement, target, state, since, used, due, breached,
                  warned) in cursor.fetchall()
         ]  # fmt: skip
 
 
+class _Taken(Exception):
+    """Another worker handled some clocks of this batch first: roll it back, read again."""
+
+
 # Raw SQL gets no field conversion. SQLite keeps naive UTC "YYYY-MM-DD HH:MM:SS[.ffffff]"
-# (as Django writes it); psycopg reads and writes aware datetimes itself.
+# (as Django writes it); psycopg writes aware datetimes itself.
 def _to_db(value: datetime | None) -> Any:
     if value is None or connection.vendor == "postgresql":
         return value
@@ -138,14 +181,6 @@ def _to_db(value: datetime | None) -> Any:
 
 def _json_time(value: datetime | None) -> str:
     return f'"{value.isoformat()}"' if value is not None else "null"
-
-
-def _from_db(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:  # SQLite's "datetime" converter
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 class _Context:
@@ -251,16 +286,25 @@ def _write(
                     [now, f"[{rows}]"],
                 )
             return
+        # The conditional UPDATEs are the claim (see the module docstring): every
+        # row of the batch must still be due, or another worker got there first.
+        done = 0
         for start in range(0, len(breached), 1000):
             chunk = breached[start : start + 1000]
-            cursor.execute(breach + f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                           [now, *chunk])  # fmt: skip
+            cursor.execute(
+                breach + f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND {_DUE}",
+                [now, *chunk, now],
+            )
+            done += cursor.rowcount
         if warned:
             cursor.executemany(
                 f"UPDATE {table} SET warned_percent = %s, next_check_at = %s "  # noqa: S608
-                "WHERE id = %s",
-                warned,
+                f"WHERE id = %s AND {_DUE}",
+                [(*row, now) for row in warned],
             )
+            done += cursor.rowcount
+        if done != len(breached) + len(warned):
+            raise _Taken
         if events:
             cursor.executemany(
                 f"INSERT INTO {events_table} (ticket_id, created_at, kind, field, "  # noqa: S608

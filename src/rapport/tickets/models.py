@@ -202,9 +202,15 @@ class Attachment(models.Model):
 class Event(models.Model):
     """One change to a ticket: who, when, what, old → new. Never updated or deleted."""
 
-    ticket = models.ForeignKey(  # led by the event_log index
-        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
-    )
+    # Led by the event_log index. No database-level foreign key: PostgreSQL would
+    # check it by locking the ticket row (FOR KEY SHARE) for every event written,
+    # which cost more than writing the events themselves in a sweep of ten thousand
+    # clocks. Events are appended only by actions, for tickets they hold, and are
+    # deleted with their ticket by Django's cascade.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     actor = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
