@@ -366,6 +366,10 @@ def check_priority(role: str, body: Any, ctx: Ctx) -> None:
     assert body["priority"] == "high"
 
 
+def check_no_agreement(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["agreement"] is None
+
+
 def check_tags_now(tags: list[str]) -> Check:
     def check(role: str, body: Any, ctx: Ctx) -> None:
         assert body["tags"] == tags
@@ -754,6 +758,12 @@ MATRIX: dict[str, list[Case]] = {
             lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contact')}", {"priority": "high"}),
             provider_staff_only("contact"),
             check_priority,
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contact')}", {"agreement": None}),
+            provider_staff_only("contact"),
+            check_no_agreement,
+            label="agreement",
         ),
         Case(
             lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contact')}", {"status": "solved"}),

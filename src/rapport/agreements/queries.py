@@ -52,3 +52,23 @@ def match_agreement(client: Party, provider: Party, day: date) -> tuple[Agreemen
         if everyone is not None:
             return everyone, "agreement with the whole organisation"
     return None, f"no active agreement between {client.name} and {provider.name}"
+
+
+def why_not_applicable(agreement: Agreement, client: Party, provider: Party, day: date) -> str:
+    """Why `agreement` cannot govern a ticket from `client` to `provider` on `day` ("" if it can).
+
+    The same parties `match_agreement` would consider: the provider itself, and the
+    client itself or, for an internal client, an agreement with the whole organisation.
+    """
+    if agreement.provider_id != provider.pk:
+        return f"{agreement.name} is an agreement of another provider, not {provider.name}."
+    internal = client.kind in (PartyKind.TEAM, PartyKind.OWN)
+    if agreement.client_id != client.pk and not (
+        internal and agreement.client.kind == PartyKind.OWN
+    ):
+        return f"{agreement.name} does not cover {client.name}."
+    if agreement.active_from > day or (
+        agreement.active_until is not None and agreement.active_until < day
+    ):
+        return f"{agreement.name} is not in force on {day.isoformat()}."
+    return ""

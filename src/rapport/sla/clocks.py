@@ -349,8 +349,6 @@ def on_terms_changed(ticket: Ticket, actor: Person | None, reason: str) -> None:
         return
     work = _Work(ticket, actor, wallclock.now()).load()
     live = work.live()
-    if not live:
-        return
     terms = terms_for(ticket.agreement_id, ticket.priority)
     log = list(
         Event.objects.filter(ticket=ticket, kind__startswith="sla_").order_by("created_at", "id")
@@ -382,7 +380,24 @@ def on_terms_changed(ticket: Ticket, actor: Person | None, reason: str) -> None:
             work.pause(c, f"status {ticket.status_category}")
         elif c.state == ClockState.PAUSED and not should_pause:
             work.resume(c, f"status {ticket.status_category}")
+    if terms is not None:
+        _apply_missing(work, terms)
     work.save()
+
+
+def _apply_missing(work: _Work, terms: Terms) -> None:
+    """Targets the new terms have and no live clock measures yet start now: the log
+    holds no time under an agreement the ticket was not under."""
+    ticket = work.ticket
+    if ticket.status_category in DONE_CATEGORIES:
+        return
+    for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
+        if kind not in terms.targets or work.live(kind):
+            continue
+        if kind == Clock.FIRST_RESPONSE and ticket.first_response_at is not None:
+            continue  # answered already: nothing is owed
+        cycles = [c.cycle for c in work.clocks if c.kind == kind]
+        work.apply(kind, terms, cycle=max(cycles, default=0) + 1)
 
 
 def used_from_log(

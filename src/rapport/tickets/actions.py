@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
-from rapport.agreements.queries import match_agreement
+from rapport.agreements.models import Agreement
+from rapport.agreements.queries import match_agreement, why_not_applicable
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES, Priority, StatusCategory
 from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, TooLarge
@@ -509,6 +510,33 @@ def set_priority(actor: Person | None, ticket: Ticket, priority: int) -> Ticket:
     ticket.save(update_fields=["priority", "updated_at"])
     _event(ticket, actor, "priority", field="priority", old=old, new=ticket.priority_name)
     sla.on_terms_changed(ticket, actor, "priority")
+    return ticket
+
+
+@transaction.atomic
+def set_agreement(actor: Person | None, ticket: Ticket, agreement: Agreement | None) -> Ticket:
+    """Put the ticket under another agreement (or none): its clocks are recomputed from
+    the log under the new targets; a target the old agreement lacked starts now."""
+    scope = _scope(actor)
+    require_provider(scope, ticket, "change the agreement")
+    if agreement is not None:
+        problem = why_not_applicable(
+            agreement, ticket.client_party, ticket.provider_party, clock.now().date()
+        )
+        if problem:
+            raise Invalid(problem, field="agreement")
+    if (agreement.pk if agreement else None) == ticket.agreement_id:
+        return ticket
+    old = ticket.agreement.name if ticket.agreement else ""
+    ticket.agreement = agreement
+    ticket.updated_at = clock.now()
+    ticket.save(update_fields=["agreement", "updated_at"])
+    _event(
+        ticket, actor, "agreement", field="agreement", old=old,
+        new=agreement.name if agreement else "", agreement=agreement.pk if agreement else None,
+        reason="changed by hand",
+    )  # fmt: skip
+    sla.on_terms_changed(ticket, actor, "agreement")
     return ticket
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
+from rapport.agreements.models import Agreement
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound
 from rapport.core.pagination import paginate
@@ -67,6 +68,15 @@ def _person(request: HttpRequest, person_id: int, field: str) -> Person:
     if person is None:
         raise NotFound(f"There is no person {person_id} you can see.", field=field)
     return person
+
+
+def _agreement(agreement_id: int | None) -> Agreement | None:
+    if agreement_id is None:
+        return None
+    agreement = Agreement.objects.select_related("client").filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound(f"There is no agreement {agreement_id}.", field="agreement")
+    return agreement
 
 
 def _party(party_id: int, field: str) -> Party:
@@ -182,7 +192,9 @@ def get_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
 
 
 @router.patch(
-    "/tickets/{number}", response=TicketOut, summary="Change subject, status, priority or assignee"
+    "/tickets/{number}",
+    response=TicketOut,
+    summary="Change subject, status, priority, assignee or agreement",
 )
 def patch_ticket(request: HttpRequest, number: int, payload: TicketPatch) -> dict[str, Any]:
     me = _me(request)
@@ -198,6 +210,8 @@ def patch_ticket(request: HttpRequest, number: int, payload: TicketPatch) -> dic
         if "assignee" in changes:
             assignee = _person(request, payload.assignee, "assignee") if payload.assignee else None
             actions.assign(me, ticket, assignee)
+        if "agreement" in changes:
+            actions.set_agreement(me, ticket, _agreement(payload.agreement))
         if "status" in changes and payload.status is not None:
             actions.set_status(me, ticket, _status(payload.status))
     return ticket_out(_ticket(request, number))

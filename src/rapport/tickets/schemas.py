@@ -154,6 +154,9 @@ class TicketPatch(Input):
     status: str | None = Field(default=None, max_length=40, description="Status slug")
     priority: PriorityName | None = None
     assignee: int | None = Field(default=None, description="Person id, or null to unassign")
+    agreement: int | None = Field(
+        default=None, description="Agreement id, or null for none; the SLA clocks follow"
+    )
 
 
 class MessageCreate(Input):
