@@ -53,11 +53,11 @@ def provider_options(ticket: Ticket) -> list[tuple[Party, str]]:
         .order_by("kind", "name", "id")
     )
     kinds = dict(PartyKind.choices)
-    options = []
+    options: list[tuple[Party, str]] = []
     for p in parties:
         terms = (
-            f"{p.agreement_name}, {p.agreement_kind.upper()}"  # type: ignore[attr-defined]
-            if p.agreement_name  # type: ignore[attr-defined]
+            f"{p.agreement_name}, {p.agreement_kind.upper()}"
+            if p.agreement_name
             else "no agreement"
         )
         options.append((p, f"{p.name} ({str(kinds[p.kind]).lower()}; {terms})"))
