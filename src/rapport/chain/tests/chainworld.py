@@ -17,6 +17,7 @@ to IT (an internal customer) in it: neither is an external ticket of the period.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -31,7 +32,7 @@ from rapport.tickets.models import Ticket
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def at(minutes: float) -> clock.contextlib._GeneratorContextManager[None]:  # type: ignore[name-defined]
+def at(minutes: float) -> AbstractContextManager[None]:
     return clock.travel_to(T0 + timedelta(minutes=minutes))
 
 

@@ -18,7 +18,9 @@ from rapport.tickets.models import Ticket
 
 
 def _parent(world: World) -> Ticket:
-    parent = world.ticket("contact", subject="Printer on fire", body="Floor 2, Acme secret code 42.")
+    parent = world.ticket(
+        "contact", subject="Printer on fire", body="Floor 2, Acme secret code 42."
+    )
     actions.assign(world.agent, parent, world.agent)
     actions.add_note(world.agent, parent, body="Customer is grumpy; internal only.")
     return parent
@@ -36,7 +38,11 @@ def test_a_handoff_to_it_runs_under_the_ola(world: World) -> None:
     assert child.agreement == world.ola  # Support is part of our organisation
     assert TicketClock.objects.filter(ticket=child, state=ClockState.RUNNING).count() == 2
     record = HandOff.objects.get(child=child)
-    assert (record.parent_id, record.asked_by, record.note) == (parent.pk, world.agent, "VPN is down")
+    assert (record.parent_id, record.asked_by, record.note) == (
+        parent.pk,
+        world.agent,
+        "VPN is down",
+    )
     assert parent.events.filter(kind="handoff", new_value=f"#{child.pk}").exists()
 
 
