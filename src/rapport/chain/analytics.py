@@ -14,7 +14,7 @@ off from them, at any depth (a recursive query over `Ticket.parent`).
   kept their agreements; a hand-off that breached. Until surveys exist the outcome
   is the reopen rate and the business time to resolution.
 
-Everything is two SQL statements of aggregates, whatever the number of tickets.
+Everything is one SQL statement of aggregates, whatever the number of tickets.
 """
 
 from __future__ import annotations
@@ -114,101 +114,122 @@ def root_providers(scope: Scope) -> list[int] | None:
     return sorted(scope.team_party_ids)
 
 
-def _chain_sql(providers: list[int] | None) -> tuple[str, list[Any]]:
-    ticket, party = Ticket._meta.db_table, Party._meta.db_table
-    extra, params = "", []
+# The instant a clock breached, by the attainment rule: recorded, or running overdue.
+BREACH_AT = (
+    "COALESCE({k}.breached_at, CASE WHEN {k}.state = 'running' AND {k}.due_at < %s "
+    "THEN {k}.due_at END)"
+)
+
+
+def _sql(providers: list[int] | None) -> str:
+    """One statement: external tickets (`roots`), every link handed off from them at
+    any depth (`links`, recursive), each link's clocks (`link_clocks`) and each root's
+    (`per_root`); then three groupings of them, told apart by the first column."""
+    ticket, party, clock = Ticket._meta.db_table, Party._meta.db_table, TicketClock._meta.db_table
+    extra = ""
     if providers is not None:
         extra = f" AND t.provider_party_id IN ({', '.join(['%s'] * len(providers))})"
-        params = list(providers)
-    sql = f"""
-        WITH RECURSIVE chain(root_id, ticket_id, depth) AS (
-            SELECT t.id, t.id, 0 FROM {ticket} t
-            JOIN {party} c ON c.id = t.client_party_id
-            WHERE t.parent_id IS NULL AND t.merged_into_id IS NULL AND c.kind = %s
+    resolved = "k.kind = 'resolution' AND k.state = 'fulfilled'"
+    group = (
+        "CASE WHEN r.children = 0 THEN 'no_handoffs' WHEN r.child_breach IS NULL "
+        "THEN 'handoffs_kept' ELSE 'handoff_breached' END"
+    )
+    return f"""
+        WITH RECURSIVE roots AS (
+            SELECT t.id, t.provider_party_id AS provider, t.reopen_count AS reopens
+            FROM {ticket} t
+            WHERE t.parent_id IS NULL AND t.merged_into_id IS NULL
+              AND t.client_party_id IN (SELECT p.id FROM {party} p WHERE p.kind = %s)
               AND t.created_at >= %s AND t.created_at < %s{extra}
+        ),
+        links(root_id, ticket_id, provider) AS (
+            SELECT r.id, c.id, c.provider_party_id FROM roots r
+            CROSS JOIN {ticket} c WHERE c.parent_id = r.id
             UNION ALL
-            SELECT chain.root_id, t.id, chain.depth + 1 FROM {ticket} t
-            JOIN chain ON t.parent_id = chain.ticket_id
-        )"""  # noqa: S608 (table names from the models; values are parameters)
-    return sql, params
+            SELECT l.root_id, t.id, t.provider_party_id FROM links l
+            CROSS JOIN {ticket} t WHERE t.parent_id = l.ticket_id
+        ),
+        link_clocks AS (
+            SELECT l.root_id, l.ticket_id, l.provider,
+                   MIN(CASE WHEN k.state <> 'cancelled' THEN {BREACH_AT.format(k="k")} END)
+                       AS breach_at,
+                   SUM(CASE WHEN {resolved} THEN k.used_us ELSE 0 END) AS used,
+                   MAX(CASE WHEN {resolved} THEN 1 ELSE 0 END) AS measured
+            FROM links l LEFT JOIN {clock} k ON k.ticket_id = l.ticket_id
+            GROUP BY l.root_id, l.ticket_id, l.provider
+        ),
+        child_agg AS (
+            SELECT root_id, COUNT(*) AS children, MIN(breach_at) AS child_breach
+            FROM link_clocks GROUP BY root_id
+        ),
+        root_clocks AS (
+            -- One pass over each root's clocks: when it first breached, and the
+            -- business time of its fulfilled resolution.
+            SELECT r.id AS root_id, MAX(r.provider) AS provider, MAX(r.reopens) AS reopens,
+                   MIN(CASE WHEN k.state <> 'cancelled' THEN {BREACH_AT.format(k="k")} END)
+                       AS root_breach,
+                   SUM(CASE WHEN {resolved} THEN k.used_us ELSE 0 END) AS used,
+                   MAX(CASE WHEN {resolved} THEN 1 ELSE 0 END) AS measured
+            FROM roots r LEFT JOIN {clock} k ON k.ticket_id = r.id
+            GROUP BY r.id
+        ),
+        per_root AS (
+            SELECT r.*, COALESCE(c.children, 0) AS children, c.child_breach
+            FROM root_clocks r LEFT JOIN child_agg c ON c.root_id = r.root_id
+        )
+        SELECT 'front', p.id, p.name, p.kind, COUNT(*), SUM(r.measured),
+               COALESCE(SUM(r.used), 0), 0, 0, 0
+        FROM per_root r JOIN {party} p ON p.id = r.provider
+        GROUP BY p.id, p.name, p.kind
+        UNION ALL
+        SELECT 'handoff', p.id, p.name, p.kind, COUNT(*), SUM(l.measured),
+               COALESCE(SUM(l.used), 0), 0, 0, 0
+        FROM link_clocks l JOIN {party} p ON p.id = l.provider
+        GROUP BY p.id, p.name, p.kind
+        UNION ALL
+        SELECT 'outcome', 0, {group}, '', COUNT(*), SUM(r.measured), COALESCE(SUM(r.used), 0),
+               SUM(CASE WHEN r.root_breach IS NOT NULL THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.root_breach IS NOT NULL AND r.child_breach IS NOT NULL
+                         AND r.child_breach <= r.root_breach THEN 1 ELSE 0 END),
+               SUM(CASE WHEN r.reopens > 0 THEN 1 ELSE 0 END)
+        FROM per_root r
+        GROUP BY {group}"""  # noqa: S608 (table names from the models; values are parameters)
 
 
 def chain_analytics(
     scope: Scope, *, since: datetime, until: datetime, now: datetime
 ) -> ChainAnalytics:
+    """The chain's figures for [since, until) in one SQL statement (see the module doc)."""
     providers = root_providers(scope)
-    ticket, party, clock = Ticket._meta.db_table, Party._meta.db_table, TicketClock._meta.db_table
-    chain, extra = _chain_sql(providers)
     ops = connection.ops
-    period = [PartyKind.CUSTOMER.value, ops.adapt_datetimefield_value(since),
-              ops.adapt_datetimefield_value(until), *extra]  # fmt: skip
-    links_sql = f"""{chain}
-        SELECT CASE WHEN ch.depth = 0 THEN 1 ELSE 0 END AS front, t.provider_party_id,
-               p.name, p.kind, COUNT(*), COUNT(k.id), COALESCE(SUM(k.used_us), 0)
-        FROM chain ch
-        JOIN {ticket} t ON t.id = ch.ticket_id
-        JOIN {party} p ON p.id = t.provider_party_id
-        LEFT JOIN {clock} k ON k.ticket_id = t.id AND k.kind = 'resolution'
-             AND k.state = 'fulfilled'
-        GROUP BY CASE WHEN ch.depth = 0 THEN 1 ELSE 0 END, t.provider_party_id, p.name, p.kind
-        ORDER BY 1 DESC, 7 DESC, 3"""  # noqa: S608
-    breach_at = (
-        "COALESCE(k.breached_at, CASE WHEN k.state = 'running' AND k.due_at < %s THEN k.due_at END)"
-    )
-    outcome_sql = f"""{chain},
-        breaches AS (
-            SELECT k.ticket_id, MIN({breach_at}) AS at FROM {clock} k
-            JOIN chain ch ON ch.ticket_id = k.ticket_id
-            WHERE k.state <> 'cancelled'
-            GROUP BY k.ticket_id
-        ),
-        per_root AS (
-            SELECT ch.root_id,
-                   MAX(CASE WHEN ch.depth > 0 THEN 1 ELSE 0 END) AS has_children,
-                   MIN(CASE WHEN ch.depth = 0 THEN b.at END) AS root_breach,
-                   MIN(CASE WHEN ch.depth > 0 THEN b.at END) AS child_breach
-            FROM chain ch LEFT JOIN breaches b ON b.ticket_id = ch.ticket_id
-            GROUP BY ch.root_id
-        )
-        SELECT CASE WHEN r.has_children = 0 THEN 'no_handoffs'
-                    WHEN r.child_breach IS NULL THEN 'handoffs_kept'
-                    ELSE 'handoff_breached' END AS grp,
-               COUNT(*),
-               SUM(CASE WHEN r.root_breach IS NOT NULL THEN 1 ELSE 0 END),
-               SUM(CASE WHEN r.root_breach IS NOT NULL AND r.child_breach IS NOT NULL
-                         AND r.child_breach <= r.root_breach THEN 1 ELSE 0 END),
-               SUM(CASE WHEN t.reopen_count > 0 THEN 1 ELSE 0 END),
-               COUNT(k.id), COALESCE(SUM(k.used_us), 0)
-        FROM per_root r
-        JOIN {ticket} t ON t.id = r.root_id
-        LEFT JOIN {clock} k ON k.ticket_id = r.root_id AND k.kind = 'resolution'
-             AND k.state = 'fulfilled'
-        GROUP BY CASE WHEN r.has_children = 0 THEN 'no_handoffs'
-                      WHEN r.child_breach IS NULL THEN 'handoffs_kept'
-                      ELSE 'handoff_breached' END"""  # noqa: S608
-    result = ChainAnalytics(since=since, until=until)
+    at = ops.adapt_datetimefield_value(now)
+    params = [PartyKind.CUSTOMER.value, ops.adapt_datetimefield_value(since),
+              ops.adapt_datetimefield_value(until), *(providers or []), at, at]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(links_sql, period)
-        for front, pid, name, kind, tickets, measured, used in cursor.fetchall():
-            result.links.append(
-                Link(provider_id=pid, provider_name=name, provider_kind=kind, front=bool(front),
-                     tickets=tickets, measured=measured,
-                     business_minutes=round(int(used) / MINUTE_US, 2))
-            )  # fmt: skip
-        cursor.execute(outcome_sql, [*period, ops.adapt_datetimefield_value(now)])
+        cursor.execute(_sql(providers), params)
         rows = cursor.fetchall()
+    result = ChainAnalytics(since=since, until=until)
     result.outcomes = {g: Outcome(group=g) for g in GROUPS}
-    for grp, tickets, breached, preceded, reopened, measured, used in rows:
-        result.outcomes[grp] = Outcome(
-            group=grp, tickets=tickets, sla_breached=int(breached or 0),
-            reopened=int(reopened or 0), resolved_measured=measured,
-            resolution_minutes=round(int(used) / MINUTE_US, 2),
+    for role, pid, name, kind, n, measured, used, breached, preceded, reopened in rows:
+        minutes = round(int(used) / MINUTE_US, 2)
+        if role != "outcome":
+            result.links.append(
+                Link(provider_id=pid, provider_name=name, provider_kind=kind,
+                     front=role == "front", tickets=n, measured=int(measured or 0),
+                     business_minutes=minutes)
+            )  # fmt: skip
+            continue
+        result.outcomes[name] = Outcome(
+            group=name, tickets=n, sla_breached=int(breached or 0),
+            reopened=int(reopened or 0), resolved_measured=int(measured or 0),
+            resolution_minutes=minutes,
         )  # fmt: skip
         result.sla_breached += int(breached or 0)
         result.sla_breached_after_handoff_breach += int(preceded or 0)
-        if grp == "handoff_breached":
-            result.with_breached_handoff = tickets
+        if name == "handoff_breached":
+            result.with_breached_handoff = n
             result.handoff_breach_then_sla_breach = int(preceded or 0)
+    result.links.sort(key=lambda link: (not link.front, -link.business_minutes, link.provider_name))
     return result
 
 
