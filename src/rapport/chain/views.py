@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,10 +38,13 @@ PAGE = 50
 def provider_options(ticket: Ticket) -> list[tuple[Party, str]]:
     """Whom the ticket's team may hand work to, each labelled with the agreement that
     would measure it (one query: the agreement is a subquery per party)."""
+    # As `agreements.queries.match_agreement` chooses: one naming the team itself,
+    # else one with our whole organisation.
     agreements = (
-        Agreement.objects.filter(active_on(clock.now().date()))
-        .filter(client_id=ticket.provider_party_id, provider_id=OuterRef("pk"))
-        .order_by("-active_from", "-id")
+        Agreement.objects.filter(active_on(clock.now().date()), provider_id=OuterRef("pk"))
+        .filter(Q(client_id=ticket.provider_party_id) | Q(client__kind=PartyKind.OWN))
+        .annotate(exact=Case(When(client_id=ticket.provider_party_id, then=1), default=0))
+        .order_by("-exact", "-active_from", "-id")
     )
     parties = (
         Party.objects.filter(kind__in=[PartyKind.TEAM, PartyKind.VENDOR, PartyKind.CONTRACTOR])
