@@ -10,7 +10,7 @@ SLA_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,7 +67,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-sla bench-mail
+bench: bench-sqlite bench-postgres bench-sla bench-mail bench-chain
 
 ## Mail intake: BENCH_MESSAGES generated messages through the real pipeline, and
 ## the memory of one message with a 50 MB attachment.
@@ -96,6 +96,17 @@ bench-sla-sqlite: install-dev
 bench-sla-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/sla.py --tickets $(SLA_BENCH_TICKETS)
+
+## The service chain: chain analytics and the relationship map for a quarter over
+## BENCH_TICKETS customer tickets, 30 % of them handed off.
+bench-chain: bench-chain-sqlite bench-chain-postgres
+
+bench-chain-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-chain $(BIN)/python bench/chain.py --tickets $(BENCH_TICKETS)
+
+bench-chain-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_chainbench RAPPORT_DATA_DIR=var/bench-chain $(BIN)/python bench/chain.py --tickets $(BENCH_TICKETS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -513,6 +513,55 @@ def check_original_raw(role: str, response: Any, ctx: Ctx) -> None:
     assert b"Now it smokes." in raw and b"Did you restart it?" in raw
 
 
+# --- the service chain ---------------------------------------------------------
+
+
+def handed_to_it(x: Ctx) -> None:
+    from rapport.chain.actions import hand_off
+
+    hand_off(
+        x.world.agent, x.tickets["contact"], provider=x.world.it.party, subject="VPN down",
+        note="Check the VPN",
+    )  # fmt: skip
+
+
+def handoff_payload(x: Ctx) -> dict[str, Any]:
+    return {"provider": x.world.it.party.pk, "subject": "VPN down", "note": "Check the VPN"}
+
+
+def check_handed_off(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["parent"] == ctx.n("contact")
+    assert (body["client"]["name"], body["provider"]["name"]) == (
+        "Customer Support", "IT Service Desk",
+    )  # fmt: skip
+
+
+def check_handoffs(role: str, body: Any, ctx: Ctx) -> None:
+    # Clients never see hand-offs, even of their own ticket.
+    expected = 0 if role in GLOBEX else 1
+    assert len(body) == expected, body
+
+
+def check_my_requests(role: str, body: Any, ctx: Ctx) -> None:
+    # The agent raised the vendor's ticket for Support; nobody else asked anyone.
+    numbers = [item["number"] for item in body["items"]]
+    assert numbers == ([ctx.n("vendor")] if role == "agent" else []), numbers
+
+
+def check_map(role: str, body: Any, ctx: Ctx) -> None:
+    assert {e["agreement"]["name"] for e in body["edges"]} >= {"Globex support", "IT for everyone"}
+
+
+def check_chain_analytics(role: str, body: Any, ctx: Ctx) -> None:
+    # Support serves Globex and Initech; IT serves no customer; a manager sees every
+    # customer ticket, the contractor's on-site visit included.
+    expected = {"admin": 4, "manager": 4, "agent": 3, "lead": 3, "other_agent": 0}[role]
+    assert body["external_tickets"] == expected, body["external_tickets"]
+
+
+CHAIN_STAFF_ONLY = outcomes((200, STAFF), rest=403)
+
+
 MATRIX: dict[str, list[Case]] = {
     # --- directory ---
     "GET /api/v1/me": [Case(lambda c, x: c.get("/api/v1/me"), everyone(200), check_me)],
@@ -1022,6 +1071,47 @@ MATRIX: dict[str, list[Case]] = {
             readers("contact"),
             check_original_raw,
             prepare=mail_arrived,
+        )
+    ],
+    "POST /api/v1/tickets/{number}/handoffs": [
+        Case(
+            lambda c, x: c.post_json(
+                f"/api/v1/tickets/{x.n('contact')}/handoffs", handoff_payload(x)
+            ),
+            provider_staff_only("contact", 201),
+            check_handed_off,
+        )
+    ],
+    "GET /api/v1/tickets/{number}/handoffs": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('contact')}/handoffs"),
+            readers("contact"),
+            check_handoffs,
+            prepare=handed_to_it,
+        )
+    ],
+    "POST /api/v1/tickets/{number}/wait": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/tickets/{x.n('contact')}/wait"),
+            provider_staff_only("contact"),
+            prepare=handed_to_it,
+        )
+    ],
+    "GET /api/v1/chain/requests": [
+        Case(lambda c, x: c.get("/api/v1/chain/requests"), CHAIN_STAFF_ONLY, check_my_requests)
+    ],
+    "GET /api/v1/chain/map": [
+        Case(
+            lambda c, x: c.get("/api/v1/chain/map?since=2000-01-01T00:00:00Z"),
+            CHAIN_STAFF_ONLY,
+            check_map,
+        )
+    ],
+    "GET /api/v1/chain/analytics": [
+        Case(
+            lambda c, x: c.get("/api/v1/chain/analytics?since=2000-01-01T00:00:00Z"),
+            CHAIN_STAFF_ONLY,
+            check_chain_analytics,
         )
     ],
 }

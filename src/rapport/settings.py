@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rapport.api",
     "rapport.desk",
     "rapport.portal",
+    "rapport.chain",
 ]
 
 MIDDLEWARE = [

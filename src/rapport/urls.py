@@ -27,4 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),
+    path("chain/", include("rapport.chain.urls")),
 ]

@@ -9,6 +9,7 @@ from ninja.errors import HttpError, ValidationError
 
 from rapport import __version__
 from rapport.agreements.api import router as agreements_router
+from rapport.chain.api import router as chain_router
 from rapport.core.api import router as tokens_router
 from rapport.core.auth import api_auth
 from rapport.core.errors import RapportError
@@ -51,3 +52,4 @@ api.add_router("", tokens_router)
 api.add_router("", sla_router)
 api.add_router("", notifications_router)
 api.add_router("", mail_router)
+api.add_router("", chain_router)

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport.chain import views as chain_views
 from rapport.core import clock
+from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound
 from rapport.desk import sla as desk_sla
 from rapport.desk.access import is_htmx, me, my_scope, staff_required
@@ -111,9 +113,10 @@ def _page(
     related = list(
         ticket_queries.visible_tickets(scope)
         .filter(pk__in=children.union(parent, all=True))
-        .select_related("status")
+        .select_related("status", "provider_party")
         .order_by("id")
     )
+    handed = [t for t in related if t.parent_id == ticket.pk]
     context = {
         **_fields_context(request, ticket, statuses, None),
         "thread": list(ticket_queries.thread(scope, ticket)),
@@ -121,7 +124,10 @@ def _page(
         "stamp": _stamp(ticket),
         "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
         "parent": next((t for t in related if t.pk == ticket.parent_id), None),
-        "children": [t for t in related if t.parent_id == ticket.pk],
+        "children": handed,
+        "open_children": any(c.status_category not in DONE_CATEGORIES for c in handed),
+        "now": clock.now(),
+        **chain_views.handoff_context(scope, ticket),
         "reply_form": reply_form or ReplyForm(statuses=statuses),
         "note_form": note_form or NoteForm(),
         "merge_form": merge_form or MergeForm(),

@@ -175,9 +175,17 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
         person = _me(request)
         data = form.cleaned_data
 
+        # A vendor or contractor asking for information waits on the client's answer.
+        asking = (
+            request.POST.get("ask") == "1" and side_of(_scope(request), ticket) == Side.PROVIDER
+        )
+
         def write() -> object:
             tokens = upload_all(person, data["attachments"])
-            return actions.reply(person, ticket, body=data["body"], attachments=tokens)
+            status = actions.default_status(StatusCategory.PENDING_CLIENT) if asking else None
+            return actions.reply(
+                person, ticket, body=data["body"], attachments=tokens, status=status
+            )
 
         if run_action(form, "body", write) is not None:
             messages.success(request, "Your reply was sent.")

@@ -186,6 +186,16 @@ def attainment_scope(scope: Scope) -> Q | None:
     return Q(ticket__provider_party_id__in=parties)
 
 
+def verdict_counts(now: datetime) -> dict[str, Count]:
+    """The attainment rule as aggregates: breached, achieved and pending clocks."""
+    breached = Q(breached_at__isnull=False) | Q(state=ClockState.RUNNING, due_at__lt=now)
+    return {
+        "breached": Count("id", filter=breached),
+        "achieved": Count("id", filter=Q(state=ClockState.FULFILLED) & ~breached),
+        "pending": Count("id", filter=Q(state__in=LIVE_STATES) & ~breached),
+    }
+
+
 def attainment(
     scope: Scope,
     *,
@@ -214,12 +224,7 @@ def attainment(
         qs = qs.filter(ticket__provider_party_id=party)
     if agent is not None:
         qs = qs.filter(ticket__assignee_id=agent)
-    breached = Q(breached_at__isnull=False) | Q(state=ClockState.RUNNING, due_at__lt=now)
-    rows = qs.values("kind").annotate(
-        breached=Count("id", filter=breached),
-        achieved=Count("id", filter=Q(state=ClockState.FULFILLED) & ~breached),
-        pending=Count("id", filter=Q(state__in=LIVE_STATES) & ~breached),
-    )
+    rows = qs.values("kind").annotate(**verdict_counts(now))
     result = Attainment(since=since, until=until)
     for kind in Clock.values:
         result.clocks[kind] = ClockAttainment()

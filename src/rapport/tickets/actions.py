@@ -465,6 +465,16 @@ def _change_status(ticket: Ticket, actor: Person | None, status: Status) -> None
     if reopening:
         _event(ticket, actor, "reopened", old=old_category, new=status.category)
     sla.on_status_changed(ticket, actor, old_category, status.category)
+    if (
+        ticket.parent_id is not None
+        and status.category in DONE_CATEGORIES
+        and old_category not in DONE_CATEGORIES
+    ):
+        # A link of a service chain is done: the chain tells the parent's side.
+        # Imported here: the chain app builds on tickets, not the other way round.
+        from rapport.chain.actions import on_child_done
+
+        on_child_done(ticket, actor)
 
 
 @transaction.atomic

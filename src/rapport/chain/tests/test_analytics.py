@@ -1,0 +1,99 @@
+"""Chain analytics on the hand-built chain of `chainworld`, answers worked out there."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rapport.chain.analytics import chain_analytics
+from rapport.chain.tests.chainworld import T0, build_chain
+from rapport.core.errors import PermissionDenied
+from rapport.core.testing import World
+from rapport.directory.queries import scope_for
+
+SINCE, UNTIL, NOW = T0 - timedelta(days=1), T0 + timedelta(days=1), T0 + timedelta(days=1)
+
+
+def test_time_in_each_link(world: World) -> None:
+    build_chain(world)
+    result = chain_analytics(scope_for(world.manager), since=SINCE, until=UNTIL, now=NOW)
+    links = {(link.provider_name, link.front): link for link in result.links}
+    assert set(links) == {
+        ("Customer Support", True), ("IT Service Desk", False), ("PrintCo", False),
+    }  # fmt: skip
+    front = links["Customer Support", True]
+    # T1 130 (100 before the reopen, 30 after), T2 200, T3 700, T4 300.
+    assert (front.tickets, front.measured, front.business_minutes) == (4, 4, 1330)
+    it = links["IT Service Desk", False]
+    assert (it.tickets, it.business_minutes, it.mean_minutes) == (2, 60 + 275, 167.5)
+    vendor = links["PrintCo", False]
+    assert (vendor.tickets, vendor.business_minutes) == (2, 300 + 250)
+    assert result.external_tickets == 4
+
+
+def test_breached_handoffs_before_breached_slas(world: World) -> None:
+    build_chain(world)
+    result = chain_analytics(scope_for(world.manager), since=SINCE, until=UNTIL, now=NOW)
+    # Only T3 breached its SLA (at 600), after its hand-off breached (at 260).
+    assert (result.sla_breached, result.sla_breached_after_handoff_breach) == (1, 1)
+    # T3 and T4 had a breached hand-off (T4's at two depths); only T3 then breached.
+    assert (result.with_breached_handoff, result.handoff_breach_then_sla_breach) == (2, 1)
+
+
+def test_outcomes_with_and_without_a_breached_link(world: World) -> None:
+    build_chain(world)
+    result = chain_analytics(scope_for(world.manager), since=SINCE, until=UNTIL, now=NOW)
+    none, kept, breached = (result.outcomes[g] for g in
+                            ("no_handoffs", "handoffs_kept", "handoff_breached"))  # fmt: skip
+    assert (none.tickets, none.reopened, none.reopen_rate, none.mean_resolution_minutes) == (
+        1, 1, 1.0, 130,
+    )  # fmt: skip
+    assert (kept.tickets, kept.sla_breached, kept.mean_resolution_minutes) == (1, 0, 200)
+    assert (breached.tickets, breached.sla_breached, breached.sla_breach_rate) == (2, 1, 0.5)
+    assert breached.mean_resolution_minutes == (700 + 300) / 2
+    assert breached.reopen_rate == 0
+
+
+def test_a_running_overdue_link_counts_as_breached(world: World) -> None:
+    chain = build_chain(world)
+    from rapport.chain import actions as chain_actions
+    from rapport.chain.tests.chainworld import at
+    from rapport.tickets import actions
+
+    with at(800):
+        actions.reopen(world.agent, chain.t2)
+        chain_actions.hand_off(
+            world.agent, chain.t2, provider=world.vendor.party, subject="Again", note="Still"
+        )
+    # 240 minutes later the vendor's clock runs out; nobody swept it yet.
+    result = chain_analytics(
+        scope_for(world.manager), since=SINCE, until=UNTIL, now=T0 + timedelta(minutes=1100)
+    )
+    assert result.outcomes["handoff_breached"].tickets == 3
+    assert result.outcomes["handoffs_kept"].tickets == 0
+
+
+def test_one_statement_whatever_the_data(world: World) -> None:
+    build_chain(world)
+    scope = scope_for(world.manager)
+    with CaptureQueriesContext(connection) as queries:
+        chain_analytics(scope, since=SINCE, until=UNTIL, now=NOW)
+    assert len(queries) == 1
+
+
+def test_an_agent_counts_their_teams_customers_only(world: World) -> None:
+    build_chain(world)
+    mine = chain_analytics(scope_for(world.agent), since=SINCE, until=UNTIL, now=NOW)
+    assert mine.external_tickets == 4
+    # IT's agent served no customer directly: their team has no external tickets.
+    theirs = chain_analytics(scope_for(world.other_agent), since=SINCE, until=UNTIL, now=NOW)
+    assert theirs.external_tickets == 0
+
+
+@pytest.mark.parametrize("role", ["contact", "vendor_user", "employee"])
+def test_clients_and_vendors_get_no_analytics(world: World, role: str) -> None:
+    with pytest.raises(PermissionDenied):
+        chain_analytics(scope_for(world.people[role]), since=SINCE, until=UNTIL, now=NOW)
