@@ -27,4 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),
+    path("surveys/", include("rapport.surveys.urls")),
+    path("scorecards/", include("rapport.scorecards.urls")),
 ]
