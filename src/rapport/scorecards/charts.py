@@ -3,6 +3,7 @@ page, the e-mail digest and the PDF export; no script is embedded."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pygal
@@ -28,4 +29,10 @@ def trend_svg(points: list[dict[str, Any]], *, title: str = "Attainment and sati
     chart.add("First response %", [p["first_response_attainment"] for p in points])
     chart.add("Resolution %", [p["resolution_attainment"] for p in points])
     chart.add("CSAT %", [p["csat"] for p in points])
-    return str(chart.render(is_unicode=True))
+    svg = str(chart.render(is_unicode=True))
+    # pygal writes its tooltip settings in a <script> even with js=[]: mail clients
+    # and PDF renderers ignore it at best, and a page needs no script from a chart.
+    return _SCRIPT.sub("", svg)
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
