@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from rapport.core import clock
@@ -187,7 +187,7 @@ def list_weighted(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/scorecards/weighted", response={201: WeightedOut},
              summary="Set up a weighted scorecard (managers)")  # fmt: skip
-def create_weighted(request: HttpRequest, body: WeightedIn) -> tuple[int, dict[str, Any]]:
+def create_weighted(request: HttpRequest, body: WeightedIn) -> Status[dict[str, Any]]:
     provider = Party.objects.filter(pk=body.provider).first()
     if provider is None:
         raise NotFound(f"There is no party {body.provider}.", field="provider")
@@ -197,7 +197,9 @@ def create_weighted(request: HttpRequest, body: WeightedIn) -> tuple[int, dict[s
         standings=[s.dict() for s in body.standings] if body.standings is not None else None,
     )  # fmt: skip
     scope = scope_for(_me(request))
-    return 201, weighted.evaluate(scope, queries.get_weighted(scope, card.pk), clock.now().date())
+    return Status(
+        201, weighted.evaluate(scope, queries.get_weighted(scope, card.pk), clock.now().date())
+    )
 
 
 @router.get("/scorecards/weighted/{scorecard_id}", response=WeightedOut,
