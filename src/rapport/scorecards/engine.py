@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from rapport.agreements.models import Agreement
 from rapport.core import clock
@@ -133,7 +133,62 @@ def collect(
     parties: frozenset[int] | None = None,
     now: datetime | None = None,
 ) -> dict[Key, Bucket]:
-    """The figures of [since, until) per (provider, agreement, agent): six queries."""
+    """The figures of [since, until) per (provider, agreement, agent).
+
+    Days already rolled up (rollups.py) are read from DailyFigures, the rest live;
+    the backlog at the end comes from the snapshot of that midnight when there is one.
+    """
+    from rapport.scorecards import rollups
+
+    now = now or clock.now()
+    buckets: dict[Key, Bucket] = defaultdict(Bucket)
+    live_since = rollups.read_days(buckets, since, until, parties)
+    if live_since < until:
+        live = collect_live(live_since, until, parties=parties, now=now, backlog=False)
+        for key, bucket in live.items():
+            buckets[key].add(bucket)
+    if not rollups.read_backlog(buckets, until, parties):
+        _live_backlog(buckets, until, parties)
+    return dict(buckets)
+
+
+def _scoped_tickets(parties: frozenset[int] | None) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
+    return tickets if parties is None else tickets.filter(provider_party_id__in=parties)
+
+
+def _live_backlog(
+    buckets: dict[Key, Bucket], until: datetime, parties: frozenset[int] | None
+) -> None:
+    key = ("provider_party_id", "agreement_id", "assignee_id")
+    aged = until - timedelta(days=AGE_DAYS)
+    for row in (
+        _scoped_tickets(parties)
+        .filter(created_at__lt=until, merged_into__isnull=True)
+        .filter(Q(solved_at__isnull=True) | Q(solved_at__gte=until))
+        .values(*key)
+        .annotate(
+            n=Count("id"), old=Count("id", filter=Q(created_at__lt=aged)), oldest=Min("created_at")
+        )
+        .order_by()
+    ):
+        b = buckets[_key(row)]
+        b.counts["backlog"] += row["n"]
+        b.counts["backlog_over_7_days"] += row["old"]
+        if b.oldest is None or row["oldest"] < b.oldest:
+            b.oldest = row["oldest"]
+
+
+def collect_live(
+    since: datetime,
+    until: datetime,
+    *,
+    parties: frozenset[int] | None = None,
+    now: datetime | None = None,
+    backlog: bool = True,
+) -> dict[Key, Bucket]:
+    """The figures of [since, until) per (provider, agreement, agent), read from the
+    tickets, clocks and surveys themselves: five queries, and one for the backlog."""
     now = now or clock.now()
     buckets: dict[Key, Bucket] = defaultdict(Bucket)
     tickets = Ticket.objects.all()
@@ -161,21 +216,8 @@ def collect(
         b = buckets[_key(row)]
         b.counts["solved"] += row["n"]
         b.counts["reopened"] += row["reopened"]
-    aged = until - timedelta(days=AGE_DAYS)
-    for row in (
-        tickets.filter(created_at__lt=until, merged_into__isnull=True)
-        .filter(Q(solved_at__isnull=True) | Q(solved_at__gte=until))
-        .values(*key)
-        .annotate(
-            n=Count("id"), old=Count("id", filter=Q(created_at__lt=aged)), oldest=Min("created_at")
-        )
-        .order_by()
-    ):
-        b = buckets[_key(row)]
-        b.counts["backlog"] += row["n"]
-        b.counts["backlog_over_7_days"] += row["old"]
-        if b.oldest is None or row["oldest"] < b.oldest:
-            b.oldest = row["oldest"]
+    if backlog:
+        _live_backlog(buckets, until, parties)
 
     measured = clocks.filter(
         started_at__gte=since, started_at__lt=until,
@@ -253,11 +295,35 @@ def scorecards(
 ) -> list[dict[str, Any]]:
     """One row per provider, agreement or agent with figures in the period, the
     previous period's, the trend and the watermelon flag; worst attainment first."""
+    return scorecards_all(scope, period, (dimension,), now=now, only=only)[dimension]
+
+
+def scorecards_all(
+    scope: Scope,
+    period: Period,
+    dimensions: tuple[str, ...] = DIMENSIONS,
+    *,
+    now: datetime | None = None,
+    only: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The scorecards of several dimensions from one read of the period and the
+    previous one (twelve queries, plus one for the names of each dimension)."""
     parties = measured_parties(scope)
     now = now or clock.now()
     previous = period.previous()
-    current = roll_up(collect(period.since, period.until, parties=parties, now=now), dimension)
-    before = roll_up(collect(previous.since, previous.until, parties=parties, now=now), dimension)
+    current = collect(period.since, period.until, parties=parties, now=now)
+    before = collect(previous.since, previous.until, parties=parties, now=now)
+    return {d: _rows(period, d, roll_up(current, d), roll_up(before, d), only) for d in dimensions}
+
+
+def _rows(
+    period: Period,
+    dimension: str,
+    current: dict[int, Bucket],
+    before: dict[int, Bucket],
+    only: int | None,
+) -> list[dict[str, Any]]:
+    previous = period.previous()
     ids = set(current) | set(before)
     if only is not None:
         ids &= {only}

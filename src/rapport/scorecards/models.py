@@ -92,3 +92,66 @@ class DigestSent(models.Model):
                 fields=["provider", "period_kind", "period_start"], name="one_digest_per_period"
             )
         ]
+
+
+class RolledUpDay(models.Model):
+    """A day whose figures are in DailyFigures (see rollups.py)."""
+
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+
+
+class DailyFigures(models.Model):
+    """The additive figures of one UTC day for one (provider, agreement, agent).
+
+    One column per count of engine.COUNTS, so a period sums them in SQL; the business
+    minutes of fulfilled first-response and resolution clocks are kept whole, as
+    comma-separated text a period concatenates in SQL, so medians and p90 stay exact.
+    """
+
+    day = models.DateField()
+    provider_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    agent = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, related_name="+")
+    volume_in = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    fr_achieved = models.PositiveIntegerField(default=0)
+    fr_breached = models.PositiveIntegerField(default=0)
+    fr_pending = models.PositiveIntegerField(default=0)
+    res_achieved = models.PositiveIntegerField(default=0)
+    res_breached = models.PositiveIntegerField(default=0)
+    res_pending = models.PositiveIntegerField(default=0)
+    surveys_sent = models.PositiveIntegerField(default=0)
+    surveys_answered = models.PositiveIntegerField(default=0)
+    csat_n = models.PositiveIntegerField(default=0)
+    csat_sat = models.PositiveIntegerField(default=0)
+    ces_n = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_n = models.PositiveIntegerField(default=0)
+    nps_pro = models.PositiveIntegerField(default=0)
+    nps_det = models.PositiveIntegerField(default=0)
+    fr_minutes = models.TextField(blank=True)
+    res_minutes = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "provider_party"], name="daily_figures_day")]
+
+
+class BacklogSnapshot(models.Model):
+    """The backlog at 00:00 UTC of `day` per (provider, agreement, agent), taken then."""
+
+    day = models.DateField()
+    provider_party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    agent = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, related_name="+")
+    count = models.PositiveIntegerField()
+    over_7_days = models.PositiveIntegerField()
+    oldest = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "provider_party"], name="backlog_snapshot_day")]

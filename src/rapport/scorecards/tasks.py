@@ -18,3 +18,11 @@ def monthly_digests() -> int:
     from rapport.scorecards.digests import send_digests
 
     return send_digests("month")
+
+
+@db_periodic_task(crontab(hour="0", minute="10"))
+def nightly_rollups() -> int:
+    """Yesterday's (and the recent days') figures and this midnight's backlog."""
+    from rapport.scorecards.rollups import nightly
+
+    return nightly()

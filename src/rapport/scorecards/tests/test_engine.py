@@ -112,3 +112,22 @@ def test_scope(march: World) -> None:
     assert rows(march, role="other_agent") == {}
     with pytest.raises(PermissionDenied):
         rows(march, role="contact")
+
+
+def test_rolled_up_days_give_the_same_figures(march: World) -> None:
+    from datetime import timedelta
+
+    from rapport.scorecards import rollups
+
+    live = engine.scorecards_all(scope_for(march.manager), MARCH, now=NOW)
+    days = [date(2026, 2, 1) + timedelta(days=n) for n in range(59)]
+    assert rollups.roll_up(days, now=NOW) > 0
+    rollups.snapshot_backlog(date(2026, 3, 1))
+    rollups.snapshot_backlog(date(2026, 4, 1))
+    rolled = engine.scorecards_all(scope_for(march.manager), MARCH, now=NOW)
+    assert rolled == live
+    # Half a month rolled up, the rest read live: still the same.
+    from rapport.scorecards.models import RolledUpDay
+
+    RolledUpDay.objects.filter(day__gte=date(2026, 3, 11)).delete()
+    assert engine.scorecards_all(scope_for(march.manager), MARCH, now=NOW) == live
