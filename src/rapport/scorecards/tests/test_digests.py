@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rapport.core import clock
 from rapport.core.testing import World
 from rapport.mail.models import OutboundMessage
@@ -14,7 +12,6 @@ from rapport.scorecards.tests.conftest import utc
 from rapport.tickets import actions
 
 
-@pytest.mark.django_db(transaction=True)
 def test_monthly_digest_contents(march: World, sink: SmtpSink) -> None:
     with clock.travel_to(utc(2026, 4, 1, 6)):
         assert send_digests("month") == 1  # only Support had work in March

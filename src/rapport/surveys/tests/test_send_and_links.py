@@ -37,7 +37,6 @@ def mailed_links(sink: SmtpSink) -> list[str]:
     return re.findall(r"https?://\S+", text)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_survey_goes_out_after_the_delay_once(surveyed: World, sink: SmtpSink) -> None:
     ticket = solved(surveyed)
     assert actions.send_due(NOON + timedelta(minutes=4)) == 0
