@@ -89,7 +89,7 @@ def seed(tickets: int) -> None:
         return f"CASE {whens} END"
 
     if pg:
-        prefix, numbers = "", "FROM generate_series(1, %s) AS n(i)"
+        prefix, numbers = "", "FROM generate_series(1, %s::bigint) AS n(i)"
     else:
         prefix = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) "
         numbers = "FROM n"
