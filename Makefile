@@ -7,10 +7,11 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
 BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
+SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,7 +68,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-sla bench-mail bench-chain
+bench: bench-sqlite bench-postgres bench-sla bench-mail bench-chain bench-scorecards
 
 ## Mail intake: BENCH_MESSAGES generated messages through the real pipeline, and
 ## the memory of one message with a 50 MB attachment.
@@ -107,6 +108,16 @@ bench-chain-sqlite: install-dev
 bench-chain-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_chainbench RAPPORT_DATA_DIR=var/bench-chain $(BIN)/python bench/chain.py --tickets $(BENCH_TICKETS)
+
+## A month's scorecards (every provider, agreement and agent) over SCORECARD_BENCH_TICKETS.
+bench-scorecards: bench-scorecards-sqlite bench-scorecards-postgres
+
+bench-scorecards-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
+
+bench-scorecards-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
 
 clean:
 	rm -rf $(VENV) var node_modules

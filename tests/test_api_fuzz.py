@@ -75,7 +75,14 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     mailbox = support_mailbox(world)
     mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
     stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
+    from rapport.scorecards import actions as scorecard_actions
+
+    card = scorecard_actions.create_weighted(
+        None, provider=world.support.party, name="Support",
+        criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
+    )  # fmt: skip
     return {
+        "scorecard_id": card.pk,
         "message_id": mailed.message_id,
         "inbound_id": stranger.pk,
         "number": ticket.pk,

@@ -1117,6 +1117,105 @@ MATRIX: dict[str, list[Case]] = {
 }
 
 
+# --- surveys and scorecards ---------------------------------------------------------
+
+MEASURERS = (*STAFF, "vendor_user", "contractor_user")  # the providing side, as attainment
+
+
+def surveyed_and_solved(ctx: Ctx) -> None:
+    from rapport.surveys import actions as survey_actions
+
+    survey_actions.configure(None, ctx.world.sla, csat=True)
+    # A fresh copy: each role's run is rolled back, the objects in ctx are not.
+    ticket = Ticket.objects.get(pk=ctx.n("contact"))
+    ticket_actions.set_status(ctx.world.agent, ticket, ticket_actions.default_status("solved"))
+
+
+def check_surveys(role: str, body: Any, ctx: Ctx) -> None:
+    expected = 1 if role in SUPPORT_STAFF else 0
+    assert len(body["items"]) == expected, body
+
+
+def check_scorecards(role: str, body: Any, ctx: Ctx) -> None:
+    seen = names(body["rows"])
+    expected = {"agent": {"Customer Support"}, "lead": {"Customer Support"},
+                "other_agent": {"IT Service Desk"}, "vendor_user": {"PrintCo"},
+                "contractor_user": {"FixIt Contractors"}}.get(role)  # fmt: skip
+    if expected is None:
+        assert {"Customer Support", "IT Service Desk", "PrintCo"} <= seen, seen
+    else:
+        assert seen == expected, seen
+
+
+def printco_card(ctx: Ctx) -> None:
+    from rapport.scorecards import actions as scorecard_actions
+
+    card = scorecard_actions.create_weighted(
+        None, provider=ctx.world.vendor.party, name="PrintCo review",
+        criteria=[{"name": "Resolution", "metric": "resolution_attainment", "weight": 70},
+                  {"name": "Review", "metric": "manual", "weight": 30}],
+    )  # fmt: skip
+    ctx.card = card.pk  # type: ignore[attr-defined]
+    ctx.review = card.criteria.get(metric="manual").pk  # type: ignore[attr-defined]
+
+
+def check_cards(role: str, body: Any, ctx: Ctx) -> None:
+    expected = {"PrintCo review"} if role in ("admin", "manager", "vendor_user") else set()
+    assert names(body) == expected
+
+
+def weighted_payload(ctx: Ctx) -> dict[str, Any]:
+    return {"provider": ctx.world.it.party_id, "name": "IT desk",
+            "criteria": [{"name": "CSAT", "metric": "csat", "weight": 100}]}  # fmt: skip
+
+
+MATRIX.update({
+    "GET /api/v1/agreements/{agreement_id}/survey": [
+        Case(lambda c, x: c.get(f"/api/v1/agreements/{x.world.sla.pk}/survey"),
+             outcomes((200, (*STAFF, *GLOBEX))))
+    ],
+    "PUT /api/v1/agreements/{agreement_id}/survey": [
+        Case(lambda c, x: c.put(f"/api/v1/agreements/{x.world.sla.pk}/survey",
+                                {"csat": True, "nps": True}, content_type="application/json"),
+             outcomes((200, ["admin"]), (403, (*STAFF[1:], *GLOBEX))))
+    ],
+    "GET /api/v1/surveys": [
+        Case(lambda c, x: c.get("/api/v1/surveys"), outcomes((200, MEASURERS), rest=403),
+             check_surveys, prepare=surveyed_and_solved)
+    ],
+    "GET /api/v1/scorecards": [
+        Case(lambda c, x: c.get("/api/v1/scorecards"), outcomes((200, MEASURERS), rest=403),
+             check_scorecards)
+    ],
+    "GET /api/v1/scorecards/series": [
+        Case(lambda c, x: c.get("/api/v1/scorecards/series?count=2"),
+             outcomes((200, MEASURERS), rest=403))
+    ],
+    "GET /api/v1/scorecards/weighted": [
+        Case(lambda c, x: c.get("/api/v1/scorecards/weighted"),
+             outcomes((200, MEASURERS), rest=403), check_cards, prepare=printco_card)
+    ],
+    "POST /api/v1/scorecards/weighted": [
+        Case(lambda c, x: c.post_json("/api/v1/scorecards/weighted", weighted_payload(x)),
+             outcomes((201, ("admin", "manager")), rest=403))
+    ],
+    "GET /api/v1/scorecards/weighted/{scorecard_id}": [
+        Case(lambda c, x: c.get(f"/api/v1/scorecards/weighted/{x.card}"),  # type: ignore[attr-defined]
+             outcomes((200, ("admin", "manager", "vendor_user")),
+                      (404, ("agent", "lead", "other_agent", "contractor_user")), rest=403),
+             prepare=printco_card)
+    ],
+    "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": [
+        Case(lambda c, x: c.put(f"/api/v1/scorecards/weighted/{x.card}/ratings",  # type: ignore[attr-defined]
+                                {"criterion": x.review, "date": "2026-03-10", "score": 8},  # type: ignore[attr-defined]
+                                content_type="application/json"),
+             outcomes((200, ("admin", "manager")), (403, ["vendor_user"]),
+                      (404, ("agent", "lead", "other_agent", "contractor_user")), rest=403),
+             prepare=printco_card)
+    ],
+})  # fmt: skip
+
+
 def schema_operations() -> set[str]:
     document = api.get_openapi_schema(path_prefix="/api/v1/")
     return {

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "rapport.desk",
     "rapport.portal",
     "rapport.chain",
+    "rapport.surveys",
+    "rapport.scorecards",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,8 @@ RAPPORT_MAIL_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_MAX_MB", "100")) * 102
 RAPPORT_MAIL_NOTIFY = _env_bool("RAPPORT_MAIL_NOTIFY", True)
 RAPPORT_MAIL_RATE_PER_HOUR = int(os.environ.get("RAPPORT_MAIL_RATE_PER_HOUR", "20"))
 RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000/")
+# How long the one-click links of a satisfaction survey work.
+RAPPORT_SURVEY_LINK_DAYS = int(os.environ.get("RAPPORT_SURVEY_LINK_DAYS", "30"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

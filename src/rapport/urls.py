@@ -28,4 +28,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),
     path("chain/", include("rapport.chain.urls")),
+    path("surveys/", include("rapport.surveys.urls")),
+    path("scorecards/", include("rapport.scorecards.urls")),
 ]

@@ -17,7 +17,9 @@ from rapport.core.notifications_api import router as notifications_router
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
 from rapport.mail.api import router as mail_router
+from rapport.scorecards.api import router as scorecards_router
 from rapport.sla.api import router as sla_router
+from rapport.surveys.api import router as surveys_router
 from rapport.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -53,3 +55,5 @@ api.add_router("", sla_router)
 api.add_router("", notifications_router)
 api.add_router("", mail_router)
 api.add_router("", chain_router)
+api.add_router("", surveys_router)
+api.add_router("", scorecards_router)

@@ -14,7 +14,7 @@ from rapport.core.errors import PermissionDenied
 from rapport.directory.models import Party
 from rapport.directory.queries import Scope
 from rapport.sla.models import ClockState, TicketClock
-from rapport.sla.queries import verdict_counts
+from rapport.sla.queries import attainment_counts
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket
 
@@ -102,7 +102,7 @@ def relationship_map(
         )
         .exclude(state=ClockState.CANCELLED)
         .values("agreement_id")
-        .annotate(**verdict_counts(now))
+        .annotate(**attainment_counts(now))
         .order_by()
     }
     edges = []

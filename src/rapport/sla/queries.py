@@ -186,16 +186,6 @@ def attainment_scope(scope: Scope) -> Q | None:
     return Q(ticket__provider_party_id__in=parties)
 
 
-def verdict_counts(now: datetime) -> dict[str, Count]:
-    """The attainment rule as aggregates: breached, achieved and pending clocks."""
-    breached = Q(breached_at__isnull=False) | Q(state=ClockState.RUNNING, due_at__lt=now)
-    return {
-        "breached": Count("id", filter=breached),
-        "achieved": Count("id", filter=Q(state=ClockState.FULFILLED) & ~breached),
-        "pending": Count("id", filter=Q(state__in=LIVE_STATES) & ~breached),
-    }
-
-
 def attainment(
     scope: Scope,
     *,
@@ -224,7 +214,7 @@ def attainment(
         qs = qs.filter(ticket__provider_party_id=party)
     if agent is not None:
         qs = qs.filter(ticket__assignee_id=agent)
-    rows = qs.values("kind").annotate(**verdict_counts(now))
+    rows = qs.values("kind").annotate(**attainment_counts(now))
     result = Attainment(since=since, until=until)
     for kind in Clock.values:
         result.clocks[kind] = ClockAttainment()
@@ -243,6 +233,25 @@ def attainment(
     result.resolution_median_minutes = _median(resolution)
     result.resolution_p90_minutes = _p90(resolution)
     return result
+
+
+def attainment_counts(now: datetime) -> dict[str, Count]:
+    """The aggregates of the attainment rule, for any grouping (scorecards group by
+    provider, agreement and agent): breached, achieved and pending clocks."""
+    breached = Q(breached_at__isnull=False) | Q(state=ClockState.RUNNING, due_at__lt=now)
+    return {
+        "breached": Count("id", filter=breached),
+        "achieved": Count("id", filter=Q(state=ClockState.FULFILLED) & ~breached),
+        "pending": Count("id", filter=Q(state__in=LIVE_STATES) & ~breached),
+    }
+
+
+def median_minutes(values: list[float]) -> float | None:
+    return _median(values)
+
+
+def p90_minutes(values: list[float]) -> float | None:
+    return _p90(values)
 
 
 def _median(values: list[float]) -> float | None:

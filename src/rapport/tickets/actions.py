@@ -30,6 +30,7 @@ from rapport.directory.models import OrgKind, OrgMembership, Party, Person, Team
 from rapport.directory.queries import Scope, scope_for
 from rapport.mail import outbound
 from rapport.sla import clocks as sla
+from rapport.surveys import actions as surveys
 from rapport.tickets.models import (
     Attachment,
     Channel,
@@ -445,9 +446,10 @@ def _change_status(ticket: Ticket, actor: Person | None, status: Status) -> None
     ticket.status = status
     ticket.status_category = status.category
     ticket.updated_at = now
-    if status.category == StatusCategory.SOLVED or (
+    solving = status.category == StatusCategory.SOLVED or (
         status.category == StatusCategory.CLOSED and ticket.solved_at is None
-    ):
+    )
+    if solving:
         ticket.solved_at = now
         fields.append("solved_at")
     if status.category == StatusCategory.CLOSED:
@@ -475,6 +477,8 @@ def _change_status(ticket: Ticket, actor: Person | None, status: Status) -> None
         from rapport.chain.actions import on_child_done
 
         on_child_done(ticket, actor)
+    if solving and old_category not in DONE_CATEGORIES:
+        surveys.on_ticket_solved(ticket, actor)
 
 
 @transaction.atomic

@@ -125,6 +125,8 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "updated_at"], name="ticket_assignee_upd"),
             models.Index(fields=["requester", "updated_at"], name="ticket_requester"),
             models.Index(fields=["client_party", "updated_at"], name="ticket_client"),
+            # Scorecards count the tickets solved in a period.
+            models.Index(fields=["solved_at"], name="ticket_solved"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_sla_due_columns'),
+        ('tickets', '0006_ticket_ticket_solved'),
     ]
 
     operations = [

@@ -1,0 +1,134 @@
+"""The managers' dashboard, the tickets behind each figure, exports, weighted cards."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from rapport.core import clock, errors
+from rapport.directory.models import Person
+from rapport.directory.queries import Scope, scope_for
+from rapport.scorecards import charts, engine, exports, queries, weighted
+from rapport.scorecards.exports import LABELS
+from rapport.scorecards.periods import KINDS, Period, last_periods, period_containing
+from rapport.surveys.queries import measured_parties, recent_comments
+
+SHOWN = ("volume_in", "solved", "backlog", "first_response_attainment", "resolution_attainment",
+         "resolution_median_minutes", "reopen_rate", "csat", "nps", "ces",
+         "survey_response_rate")  # fmt: skip
+
+
+def _scope(request: HttpRequest) -> Scope:
+    scope = scope_for(cast(Person, request.user))
+    try:
+        measured_parties(scope)
+    except errors.PermissionDenied as exc:
+        raise PermissionDenied(exc.detail)
+    return scope
+
+
+def _choices(request: HttpRequest) -> tuple[Period, str]:
+    kind = request.GET.get("period", "month")
+    if kind not in KINDS:
+        kind = "month"
+    try:
+        day = date.fromisoformat(request.GET.get("date", "")[:10])
+    except ValueError:
+        day = clock.now().date()
+    dimension = request.GET.get("dimension", "provider")
+    if dimension not in engine.DIMENSIONS:
+        dimension = "provider"
+    return period_containing(kind, day), dimension
+
+
+def _cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["cells"] = [
+            {"metric": m, "value": row["metrics"][m], "trend": row["trend"][m],
+             "linked": m in queries.BEHIND}
+            for m in SHOWN
+        ]  # fmt: skip
+    return rows
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    period, dimension = _choices(request)
+    rows = _cells(engine.scorecards(scope, period, dimension))
+    points = engine.series(scope, last_periods(period.kind, period.start, 6))
+    worst_agreements = (
+        engine.scorecards(scope, period, "agreement")[:5] if dimension != "agreement" else rows[:5]
+    )
+    context = {
+        "period": period, "dimension": dimension, "rows": rows, "kinds": KINDS,
+        "dimensions": engine.DIMENSIONS, "chart": charts.trend_svg(points),
+        "labels": [LABELS[m] for m in SHOWN], "worst": rows[:5] if dimension == "provider" else [],
+        "worst_agreements": worst_agreements, "comments": recent_comments(scope),
+        "watermelons": [r for r in rows if r["watermelon"]],
+        "previous": period.previous(), "next": period.next(),
+    }  # fmt: skip
+    return render(request, "scorecards/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def tickets(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    period, dimension = _choices(request)
+    metric = request.GET.get("metric", "")
+    ident = request.GET.get("id", "")
+    if not ident.isdigit() or metric not in queries.BEHIND or len(ident) > 18:
+        raise Http404("No such figure.")
+    rows = list(queries.tickets_behind(scope, period, dimension, int(ident), metric)[:200])
+    context = {"period": period, "dimension": dimension, "metric": LABELS[metric],
+               "tickets": rows}  # fmt: skip
+    return render(request, "scorecards/tickets.html", context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "pdf"):
+        raise Http404("Scorecards export as CSV or PDF.")
+    scope = _scope(request)
+    period, dimension = _choices(request)
+    rows = engine.scorecards(scope, period, dimension)
+    name = f"scorecards-{dimension}-{period.kind}-{period.start.isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows, period, dimension), content_type="text/csv")
+    else:
+        points = engine.series(scope, last_periods(period.kind, period.start, 6))
+        pdf = exports.to_pdf(rows, period, dimension, charts.trend_svg(points))
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def weighted_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    scope = _scope(request)
+    try:
+        card = queries.get_weighted(scope, card_id)
+    except errors.NotFound:
+        raise Http404("No such scorecard.")
+    result = weighted.evaluate(scope, card, clock.now().date())
+    return render(request, "scorecards/weighted.html", {"card": card, "result": result})
+
+
+@login_required
+@require_GET
+def weighted_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    cards = list(queries.visible_weighted(scope))
+    today = clock.now().date()
+    results = [weighted.evaluate(scope, card, today) for card in cards]
+    return render(request, "scorecards/weighted_list.html", {"results": results})
