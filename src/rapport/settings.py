@@ -108,7 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # busy_timeout instead of failing with "database is locked".
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; "
+            # A 64 MiB page cache (the default is 2 MiB) and temporary sorts in memory.
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,

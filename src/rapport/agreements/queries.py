@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from rapport.agreements.models import Agreement, Calendar
+from rapport.core.reference import Snapshot
 from rapport.directory.models import Party, PartyKind
 from rapport.directory.queries import Scope
 
@@ -34,13 +35,18 @@ def active_on(day: date) -> Q:
     return Q(active_from__lte=day) & (Q(active_until__isnull=True) | Q(active_until__gte=day))
 
 
-def match_agreement(client: Party, provider: Party, day: date) -> tuple[Agreement | None, str]:
+def match_agreement(
+    client: Party, provider: Party, day: date, ref: Snapshot | None = None
+) -> tuple[Agreement | None, str]:
     """The agreement a new ticket falls under, and why it was chosen.
 
     An agreement naming the client itself wins; an internal client (a team)
     falls back to an agreement with our whole organisation. Among several,
-    the one that started most recently wins.
+    the one that started most recently wins. With `ref`, the provider's
+    agreements come from the process's copy (targets and calendar included).
     """
+    if ref is not None:
+        return _match_in(provider_agreements(ref, provider.pk), client, provider, day)
     candidates = Agreement.objects.filter(active_on(day), provider=provider).order_by(
         "-active_from", "-id"
     )
@@ -72,3 +78,37 @@ def why_not_applicable(agreement: Agreement, client: Party, provider: Party, day
     ):
         return f"{agreement.name} is not in force on {day.isoformat()}."
     return ""
+
+
+def provider_agreements(ref: Snapshot, provider_id: int) -> list[Agreement]:
+    """Every agreement of a provider, newest first, with client, calendar and targets
+    (shared reference data: not to be modified)."""
+
+    def load() -> list[Agreement]:
+        return list(
+            Agreement.objects.filter(provider_id=provider_id)
+            .select_related("client", "calendar")
+            .prefetch_related("targets")
+            .order_by("-active_from", "-id")
+        )
+
+    return ref.get(("agreements", provider_id), load)
+
+
+def _match_in(
+    agreements: list[Agreement], client: Party, provider: Party, day: date
+) -> tuple[Agreement | None, str]:
+    """`match_agreement`'s rules over agreements in hand (ordered newest first)."""
+    active = [
+        a
+        for a in agreements
+        if a.active_from <= day and (a.active_until is None or a.active_until >= day)
+    ]
+    exact = next((a for a in active if a.client_id == client.pk), None)
+    if exact is not None:
+        return exact, f"agreement with {client.name}"
+    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
+        everyone = next((a for a in active if a.client.kind == PartyKind.OWN), None)
+        if everyone is not None:
+            return everyone, "agreement with the whole organisation"
+    return None, f"no active agreement between {client.name} and {provider.name}"

@@ -61,3 +61,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+
+class ReferenceStamp(models.Model):
+    """One row whose `stamp` changes (to a random value) whenever reference data
+    changes: statuses, agreements, their targets and calendars, mailboxes.
+
+    Database triggers write it (migration core 0004), so every writer counts — the
+    actions, the admin, a shell, another process. Processes keep copies of reference
+    data tagged with the stamp they were read under (`rapport.core.reference`). A random
+    value rather than a counter: a rolled-back change must not leave a number that a
+    later, different change reaches again.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    stamp = models.BigIntegerField(default=0)

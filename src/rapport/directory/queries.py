@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
 from rapport.directory.models import (
     Organisation,
@@ -75,12 +75,19 @@ def scope_for(person: Person | None) -> Scope:
     cached = getattr(person, "_rapport_scope", None)
     if cached is not None:
         return cached
-    teams = list(TeamMembership.objects.filter(person=person).values_list("team__party_id", "role"))
-    orgs = list(
-        OrgMembership.objects.filter(person=person).values_list(
-            "organisation__party_id", "organisation__kind", "is_admin"
-        )
-    )
+    # Teams and organisations in one round trip: every API request and every mail
+    # message needs a scope, so one statement fewer here is one fewer per request.
+    team_rows = TeamMembership.objects.filter(person=person).values_list(
+        Value("team", output_field=CharField()), "team__party_id", "role",
+        Value(False, output_field=BooleanField()),
+    )  # fmt: skip
+    org_rows = OrgMembership.objects.filter(person=person).values_list(
+        Value("org", output_field=CharField()), "organisation__party_id", "organisation__kind",
+        "is_admin",
+    )  # fmt: skip
+    rows = list(team_rows.union(org_rows, all=True))
+    teams = [(pid, role) for what, pid, role, _ in rows if what == "team"]
+    orgs = [(pid, kind, is_admin) for what, pid, kind, is_admin in rows if what == "org"]
     own = [pid for pid, kind, _ in orgs if kind == OrgKind.OWN]
     team_party_ids = frozenset(pid for pid, _ in teams)
     scope = Scope(

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from rapport.core import clock
+from rapport.core import clock, reference
 from rapport.core.errors import RapportError
 from rapport.core.sanitize import clean_html, html_to_text
 from rapport.directory.models import Person
@@ -42,7 +42,7 @@ from rapport.mail.models import (
 from rapport.mail.parse import ParsedAttachment, ParsedMail, message_ids, parse
 from rapport.mail.quotes import new_html, new_text
 from rapport.tickets import actions as ticket_actions
-from rapport.tickets.models import Channel, Message, Ticket
+from rapport.tickets.models import Channel, Ticket
 
 logger = logging.getLogger(__name__)
 MAX_DISPLAY = 190_000  # characters of a message body; the full original stays stored
@@ -202,7 +202,12 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
         repeat = Outcome.DUPLICATE if seen[1] == Direction.IN else Outcome.LOOP
         _ignore(inbound, repeat, f"Message-ID seen before (#{seen[0]})", seen[0])
         return
-    own = frozenset(Mailbox.objects.values_list("address", flat=True))
+    # Our own addresses, statuses and agreements from the process's copy (one query
+    # checks it is current), shared with the ticket action below.
+    ref = reference.snapshot()
+    own = ref.get(
+        ("mailbox_addresses",), lambda: frozenset(Mailbox.objects.values_list("address", flat=True))
+    )
     outcome, reason = classify(mail, own)
     if outcome:
         ticket_id = _ticket_of_references(mail)
@@ -235,12 +240,13 @@ def _place(inbound: InboundMessage, mail: ParsedMail, progress: _Progress) -> No
         ).pk  # fmt: skip
         inbound.outcome = Outcome.REPLY
     else:
-        ticket = ticket_actions.create_ticket(
+        opened = ticket_actions.open_ticket(
             None, subject=mail.subject or "(no subject)", body=body, body_is_html=is_html,
             provider=mailbox.provider_party, requester=person,
             priority=mailbox.default_priority, channel=Channel.EMAIL, attachments=tokens,
+            ref=ref,
         )  # fmt: skip
-        message_pk = Message.objects.filter(ticket=ticket).values_list("pk", flat=True).get()
+        ticket, message_pk = opened.ticket, opened.message.pk
         inbound.outcome = Outcome.TICKET
     MessageRef.objects.create(
         rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,

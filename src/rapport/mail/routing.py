@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rapport.core import reference
 from rapport.core.choices import StatusCategory
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Person
@@ -25,7 +26,12 @@ def mailbox_for(recipients: list[str]) -> Mailbox | None:
     wanted = [r.strip().lower() for r in recipients if r and "@" in r]
     if not wanted:
         return None
-    found = {m.address: m for m in Mailbox.objects.filter(address__in=wanted, is_active=True)}
+    # Every delivery asks this before its receipt commits: the active mailboxes come
+    # from the process's copy (checked current in one small query).
+    found = reference.snapshot().get(
+        ("active_mailboxes",),
+        lambda: {m.address: m for m in Mailbox.objects.filter(is_active=True)},
+    )
     return next((found[r] for r in wanted if r in found), None)
 
 

@@ -81,6 +81,18 @@ def terms_for(agreement_id: int | None, priority: int) -> Terms | None:
     return Terms(agreement=row.agreement, targets=targets) if targets else None
 
 
+def terms_of(agreement: Agreement | None, priority: int) -> Terms | None:
+    """As `terms_for`, from an agreement in hand whose targets are prefetched (the
+    cached reference data of `rapport.agreements.queries.provider_agreements`)."""
+    if agreement is None:
+        return None
+    row = next((t for t in agreement.targets.all() if t.priority == priority), None)
+    if row is None:
+        return None
+    targets = {str(k): getattr(row, f) for k, f in TARGET_FIELDS.items() if getattr(row, f)}
+    return Terms(agreement=agreement, targets=targets) if targets else None
+
+
 def levels_of(agreement: Agreement) -> tuple[int, ...]:
     """Where the sweeper looks: every warning threshold, then the breach."""
     warnings = {int(p) for p in agreement.warning_percents or () if 0 < int(p) < BREACH}
@@ -288,15 +300,21 @@ def sync_ticket(ticket: Ticket, clocks: Iterable[TicketClock]) -> None:
 # --- hooks called by ticket actions ------------------------------------------
 
 
-def on_ticket_created(ticket: Ticket, actor: Person | None) -> None:
-    terms = terms_for(ticket.agreement_id, ticket.priority)
+def start_new_ticket(
+    ticket: Ticket, actor: Person | None, terms: Terms | None, now: datetime
+) -> tuple[list[TicketClock], list[Event]]:
+    """The clocks a new ticket starts with and their events, worked out before the
+    ticket is saved: its due columns are set here and go into its own INSERT, and the
+    caller writes the clocks and events with its own (one statement each)."""
     if terms is None:
-        return
-    work = _Work(ticket, actor, wallclock.now())
+        return [], []
+    work = _Work(ticket, actor, now)
     for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
         if kind in terms.targets:
             work.apply(kind, terms)
-    work.save()
+    for key, value in due_columns(work.clocks).items():
+        setattr(ticket, key, value)
+    return work.created, work.events
 
 
 def on_public_reply(ticket: Ticket, actor: Person | None, side: str) -> None:

@@ -11,8 +11,9 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, ParamSpec
 
 from django.conf import settings
 from django.core.files import File
@@ -22,14 +23,16 @@ from django.db.models.functions import Concat
 
 from rapport.agreements.models import Agreement
 from rapport.agreements.queries import match_agreement, why_not_applicable
-from rapport.core import clock
+from rapport.core import clock, reference
 from rapport.core.choices import DONE_CATEGORIES, Priority, StatusCategory
 from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, TooLarge
+from rapport.core.reference import Snapshot
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, scope_for
 from rapport.mail import outbound
 from rapport.sla import clocks as sla
+from rapport.sla.models import TicketClock
 from rapport.surveys import actions as surveys
 from rapport.tickets.models import (
     Attachment,
@@ -54,6 +57,7 @@ from rapport.tickets.permissions import (
 SYSTEM = Scope(person_id=None, staff_role="admin")
 MAX_SUBJECT = 300
 MAX_BODY = 200_000
+P = ParamSpec("P")
 _TAG = re.compile(r"^[\w][\w.:/-]{0,63}$", re.UNICODE)
 
 
@@ -102,9 +106,16 @@ def default_status(category: str) -> Status:
     return status
 
 
-def initial_status() -> Status:
-    """A new ticket's status: the first open status ("New" unless configured otherwise)."""
-    status = Status.objects.filter(category=StatusCategory.OPEN).order_by("position", "id").first()
+def initial_status(ref: Snapshot | None = None) -> Status:
+    """A new ticket's status: the first open status ("New" unless configured otherwise);
+    with `ref`, from the process's copy of the reference data."""
+
+    def load() -> Status | None:
+        return (
+            Status.objects.filter(category=StatusCategory.OPEN).order_by("position", "id").first()
+        )
+
+    status = ref.get(("initial_status",), load) if ref is not None else load()
     if status is None:
         raise Invalid("No open status is configured.")
     return status
@@ -182,15 +193,26 @@ def _claim_attachments(
     if len(rows) != len(wanted):
         raise refused
     Attachment.objects.filter(pk__in=[a.pk for a in rows]).update(message=message)
-    return rows
+    for a in rows:
+        a.message = message
+    return sorted(rows, key=lambda a: a.pk)
 
 
 def _append_search(ticket: Ticket, text: str) -> None:
     SearchDocument.objects.filter(ticket=ticket).update(body=Concat(F("body"), Value("\n" + text)))
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A new ticket with what its caller shows next: the first message and its attachments."""
+
+    ticket: Ticket
+    message: Message
+    attachments: list[Attachment]
+
+
 @transaction.atomic
-def create_ticket(
+def open_ticket(
     actor: Person | None,
     *,
     subject: str,
@@ -205,7 +227,9 @@ def create_ticket(
     parent: Ticket | None = None,
     assignee: Person | None = None,
     attachments: Sequence[str] = (),
-) -> Ticket:
+    ref: Snapshot | None = None,
+) -> Opened:
+    """`ref`: the caller's snapshot of the reference data, if it took one already."""
     scope = _scope(actor)
     if actor is None and requester is None:
         raise Invalid("A ticket needs a requester.", field="requester")
@@ -239,7 +263,10 @@ def create_ticket(
         raise PermissionDenied("You can only raise requests for your own organisation or team.")
 
     now = clock.now()
-    agreement, reason = match_agreement(client, provider, now.date())
+    # Statuses and agreements (with targets and calendars) from the process's copy: one
+    # small query checks it is current instead of three that build and read it.
+    ref = ref or reference.snapshot()
+    agreement, reason = match_agreement(client, provider, now.date(), ref)
     if not scope.is_staff and agreement is None and not (client.is_internal and provider.is_team):
         raise Invalid(
             f"{provider.name} does not provide service to {client.name}.", field="provider"
@@ -256,8 +283,8 @@ def create_ticket(
     if parent is not None and not can_view(scope, parent):
         raise NotFound(f"There is no ticket #{parent.pk} you can see.", field="parent")
 
-    status = initial_status()
-    ticket = Ticket.objects.create(
+    status = initial_status(ref)
+    ticket = Ticket(
         subject=subject,
         requester=requester,
         client_party=client,
@@ -272,6 +299,9 @@ def create_ticket(
         created_at=now,
         updated_at=now,
     )
+    # The SLA clocks are worked out first so the due columns go into the ticket's INSERT.
+    clocks, sla_events = sla.start_new_ticket(ticket, actor, sla.terms_of(agreement, priority), now)
+    ticket.save(force_insert=True)
     message = Message.objects.create(
         ticket=ticket,
         author=requester,
@@ -281,10 +311,10 @@ def create_ticket(
         body_text=body_text,
         created_at=now,
     )
-    _claim_attachments(actor, message, attachments)
+    claimed = _claim_attachments(actor, message, attachments)
     outbound.after_message(message, new_ticket=True)
     SearchDocument.objects.create(ticket=ticket, body=f"{subject}\n{body_text}")
-    # One INSERT for both: creating tickets is the hottest write (API, mail, imports).
+    # One INSERT for all: creating tickets is the hottest write (API, mail, imports).
     created = _unsaved_event(
         ticket, actor, "created", new=f"#{ticket.pk}",
         channel=channel, requester=requester.pk, client=client.pk, provider=provider.pk,
@@ -295,13 +325,27 @@ def create_ticket(
         new=agreement.name if agreement else "", agreement=agreement.pk if agreement else None,
         reason=reason,
     )  # fmt: skip
-    Event.objects.bulk_create([created, chosen])
-    sla.on_ticket_created(ticket, actor)
+    # The ticket's moment for all of them: the log then reads in the order written.
+    created.created_at = chosen.created_at = now
+    Event.objects.bulk_create([created, chosen, *sla_events])
+    if clocks:
+        TicketClock.objects.bulk_create(clocks)
     if tag_names:
         _set_tags(ticket, actor, add=tag_names, remove=())
     if assignee is not None:
         _assign(ticket, actor, assignee)
-    return ticket
+    return Opened(ticket, message, claimed)
+
+
+def _ticket_only(open_: Callable[P, Opened]) -> Callable[P, Ticket]:
+    def create(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        return open_(*args, **kwargs).ticket
+
+    create.__doc__ = "Raise a ticket; as `open_ticket`, returning only the ticket."
+    return create
+
+
+create_ticket = _ticket_only(open_ticket)
 
 
 @transaction.atomic

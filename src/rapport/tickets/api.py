@@ -146,7 +146,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 @router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[str, Any]]:
     me = _me(request)
-    ticket = actions.create_ticket(
+    opened = actions.open_ticket(
         me,
         subject=payload.subject,
         body=payload.body,
@@ -164,10 +164,12 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[st
     # Answer from what is in hand: the ticket's relations were set by the action, and a
     # new ticket has one message and no children. This also means staff who raise a
     # ticket into a queue they cannot read get it back rather than a 404.
+    # Its one message (never internal) and the attachments it claimed are in hand too.
+    ticket = opened.ticket
     data = ticket_out(
         ticket, tags=sorted(t.name for t in ticket.tags.all()) if payload.tags else []
     )
-    data["messages"] = [message_out(m) for m in queries.thread(scope_for(me), ticket)]
+    data["messages"] = [message_out(opened.message, attachments=opened.attachments)]
     data["children"] = []
     return Status(201, data)
 

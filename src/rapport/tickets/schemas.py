@@ -242,7 +242,10 @@ def attachment_out(a: Attachment) -> dict[str, Any]:
     }
 
 
-def message_out(m: Message) -> dict[str, Any]:
+def message_out(m: Message, *, attachments: list[Attachment] | None = None) -> dict[str, Any]:
+    """`attachments` (ordered by id) saves the query when the caller has them."""
+    if attachments is None:
+        attachments = list(m.attachments.all())
     return {
         "id": m.pk,
         "ticket": m.ticket_id,
@@ -252,7 +255,7 @@ def message_out(m: Message) -> dict[str, Any]:
         "channel": m.channel,
         "body_html": m.body_html,
         "body_text": m.body_text,
-        "attachments": [attachment_out(a) for a in m.attachments.all()],
+        "attachments": [attachment_out(a) for a in attachments],
         "created_at": m.created_at,
     }
 

@@ -1,0 +1,87 @@
+"""The process's copies of reference data are never stale: whoever changes a status,
+an agreement, its targets or calendar, or a mailbox — an action, the admin, a raw
+UPDATE from another process — the next ticket or mail sees the change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+
+from rapport.agreements import actions as agreement_actions
+from rapport.agreements.models import Agreement, AgreementTarget
+from rapport.core import clock, reference
+from rapport.core.errors import Invalid
+from rapport.core.models import ReferenceStamp
+from rapport.core.testing import World
+from rapport.mail import actions as mail_actions
+from rapport.mail.models import Outcome
+from rapport.mail.testing import build, deliver, support_mailbox
+from rapport.sla.models import TicketClock
+from rapport.tickets.models import Event, Status
+
+
+def _agreement_name(ticket_pk: int) -> str:
+    return Event.objects.get(ticket_id=ticket_pk, kind="agreement").new_value
+
+
+def test_a_renamed_agreement_names_the_next_ticket(world: World) -> None:
+    first = world.ticket("contact")
+    assert _agreement_name(first.pk) == "Globex support"
+    agreement_actions.update_agreement(None, world.sla, name="Globex premium")
+    second = world.ticket("contact")
+    assert _agreement_name(second.pk) == "Globex premium"
+
+
+def test_targets_changed_by_another_writer_apply_to_the_next_ticket(world: World) -> None:
+    world.ticket("contact")  # the copy is loaded
+    # As the admin site or another process would: not through our actions.
+    AgreementTarget.objects.filter(agreement=world.sla).update(first_response_minutes=7)
+    ticket = world.ticket("contact")
+    clock_row = TicketClock.objects.get(ticket=ticket, kind="first_response")
+    assert clock_row.target_minutes == 7
+
+
+def test_an_agreement_ended_by_raw_sql_stops_matching(world: World) -> None:
+    world.ticket("contact")
+    yesterday = clock.now().date() - timedelta(days=1)
+    with connection.cursor() as cursor:  # a writer that bypasses Django altogether
+        cursor.execute(
+            "UPDATE agreements_agreement SET active_until = %s WHERE id = %s",
+            [yesterday, world.sla.pk],
+        )
+    with pytest.raises(Invalid, match="does not provide service"):
+        world.ticket("contact")
+
+
+def test_a_new_first_open_status_is_the_next_tickets_status(world: World) -> None:
+    assert world.ticket("contact").status.slug == "new"
+    Status.objects.create(slug="triage", name="Triage", category="open", position=5)
+    assert world.ticket("contact").status.slug == "triage"
+
+
+def test_a_rolled_back_change_leaves_no_stale_copy(world: World) -> None:
+    world.ticket("contact")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Agreement.objects.filter(pk=world.sla.pk).update(name="Never committed")
+        assert _agreement_name(world.ticket("contact").pk) == "Never committed"
+        raise RuntimeError("roll back")
+    assert _agreement_name(world.ticket("contact").pk) == "Globex support"
+
+
+def test_a_new_mailbox_is_one_of_our_own_addresses_at_once(world: World) -> None:
+    support_mailbox(world)
+    assert deliver(build(subject="Warm-up")).outcome == Outcome.TICKET
+    mail_actions.create_mailbox(None, address="billing@rapport.test", provider=world.support.party)
+    looped = deliver(build(sender="billing@rapport.test", subject="Loop?"))
+    assert looped.outcome == Outcome.LOOP
+
+
+def test_a_lost_stamp_row_is_made_again(world: World) -> None:
+    ReferenceStamp.objects.all().delete()
+    ticket = world.ticket("contact")
+    assert _agreement_name(ticket.pk) == "Globex support"
+    assert reference.snapshot().stamp is not None
+    agreement_actions.update_agreement(None, world.sla, name="Globex gold")
+    assert _agreement_name(world.ticket("contact").pk) == "Globex gold"
