@@ -30,7 +30,7 @@ class FilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=64, label="Tag")
     client = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Client")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
-    cursor = forms.CharField(required=False, max_length=200)
+    cursor = forms.CharField(required=False, max_length=2000)  # a text sort's key is long
 
     def __init__(
         self,
@@ -70,6 +70,12 @@ class ReplyForm(MessageForm):
 
 class NoteForm(MessageForm):
     pass
+
+
+class SubjectForm(forms.Form):
+    # Blank and over-long subjects are refused by tickets.actions.set_subject, in
+    # the same words as everywhere else; the form only caps what it reads.
+    subject = forms.CharField(max_length=1000, strip=True, required=False, label="Subject")
 
 
 class StatusForm(forms.Form):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("t/<int:number>/history", ticket_views.history, name="history"),
     path("t/<int:number>/reply", ticket_views.reply, name="reply"),
     path("t/<int:number>/note", ticket_views.note, name="note"),
+    path("t/<int:number>/subject", ticket_views.set_subject, name="subject"),
     path("t/<int:number>/status", ticket_views.set_status, name="status"),
     path("t/<int:number>/priority", ticket_views.set_priority, name="priority"),
     path("t/<int:number>/assign", ticket_views.assign, name="assign"),
