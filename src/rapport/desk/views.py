@@ -28,10 +28,18 @@ SORT_LABELS = {
     "-created": "newest first", "created": "oldest first",
     "-priority": "most urgent first", "priority": "least urgent first",
     "-number": "highest number first", "number": "lowest number first",
+    "subject": "subject A–Z", "-subject": "subject Z–A",
+    "status": "status A–Z", "-status": "status Z–A",
+    "client": "client A–Z", "-client": "client Z–A",
+    "assignee": "assignee A–Z (unassigned first)", "-assignee": "assignee Z–A",
 }  # fmt: skip
 COLUMNS = (
     ("number", "#"),
+    ("subject", "Subject"),
+    ("client", "Client"),
+    ("status", "Status"),
     ("priority", "Priority"),
+    ("assignee", "Assignee"),
     ("updated", "Updated"),
     ("created", "Created"),
 )
@@ -142,7 +150,7 @@ def _sort_columns(slug: str, kept: QueryDict, sort: str) -> dict[str, dict[str, 
             next_sort = key if descending else f"-{key}"
             state = "descending" if descending else "ascending"
         else:
-            next_sort = f"-{key}" if queries.SORTS[key][1] else key
+            next_sort = f"-{key}" if queries.SORTS[key].newest_first else key
             state = "none"
         columns[key] = {"url": _url(slug, kept, sort=next_sort), "state": state}
     return columns
