@@ -15,7 +15,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.http import QueryDict
 
+from rapport.core import search
 from rapport.core.choices import StatusCategory
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
@@ -126,8 +128,10 @@ def queue_filter(scope: Scope, slug: str, now: datetime) -> Q:
     raise KeyError(slug)
 
 
-def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
-    """Every queue's size up to CAP + 1, in one SQL statement.
+def queue_counts(
+    scope: Scope, now: datetime, views: list[SavedView] | None = None
+) -> dict[str, int]:
+    """Every queue's size up to CAP + 1, and each saved view's, in one SQL statement.
 
     Each count is `SELECT COUNT(*) FROM (SELECT id … LIMIT CAP+1)` on the queue's
     own index, so it reads at most CAP + 1 entries however many tickets match:
@@ -135,21 +139,84 @@ def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
     counters kept by every writer (which would put one hot row under every
     ticket change of a team). An agent needs "how much is waiting", and past a
     thousand the exact number changes no decision.
+
+    A view's count is keyed `view:<id>`; only the first MAX_VIEW_COUNTS views are
+    counted. Its filters narrow the queue's rows, so a count may read more than
+    CAP + 1 of them to find CAP + 1 matches; at most the queue's.
     """
     parts: list[str] = []
     params: list[Any] = []
-    for index, queue in enumerate(QUEUES):
-        inner = Ticket.objects.filter(queue_filter(scope, queue.slug, now)).order_by()
-        sql, inner_params = (
-            inner.values("pk")[: CAP + 1].query.get_compiler(connection.alias).as_sql()
-        )
+    keys: list[str] = []
+    counted: list[tuple[str, QuerySet[Ticket]]] = [
+        (queue.slug, Ticket.objects.filter(queue_filter(scope, queue.slug, now)))
+        for queue in QUEUES
+    ]
+    for view in (views or [])[:MAX_VIEW_COUNTS]:
+        if view.queue in QUEUE_BY_SLUG:
+            counted.append((f"view:{view.pk}", _view_rows(scope, view, now)))
+    for index, (key, qs) in enumerate(counted):
+        inner = qs.order_by().values("pk")[: CAP + 1]
+        sql, inner_params = inner.query.get_compiler(connection.alias).as_sql()
         # Django compiled `sql` from a queryset; values travel separately as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{index})")  # noqa: S608
         params.extend(inner_params)
+        keys.append(key)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return {queue.slug: int(n) for queue, n in zip(QUEUES, row, strict=True)}
+    return {key: int(n) for key, n in zip(keys, row, strict=True)}
+
+
+MAX_VIEW_COUNTS = 20
+
+
+def view_filters(query: str) -> Filters:
+    """A saved view's filters from its query string; a value that no longer reads
+    (say, a priority renamed) is left out, as the queue page leaves out a bad field."""
+    params = QueryDict(query)
+
+    def number(key: str) -> int | None:
+        value = params.get(key, "")
+        return int(value) if value.isdigit() and len(value) < 19 else None
+
+    assignee = params.get("assignee", "")
+    if not (assignee in ("me", "none") or (assignee.isdigit() and len(assignee) < 19)):
+        assignee = ""
+    return Filters(
+        status=params.get("status", "")[:40] or None,
+        priority=number("priority"),
+        provider=number("provider"),
+        assignee=assignee or None,
+        tag=params.get("tag", "").strip().lower()[:64] or None,
+        client=number("client"),
+        text=params.get("q", "")[:200] or None,
+    )
+
+
+def _view_rows(scope: Scope, view: SavedView, now: datetime) -> QuerySet[Ticket]:
+    filters = view_filters(view.query)
+    qs = _filtered(
+        Ticket.objects.filter(queue_filter(scope, view.queue, now)),
+        scope,
+        # The search below, without filter_matching's question of how many match.
+        Filters(**{**filters.__dict__, "text": None}),
+    )
+    ids = search.ids_matching(filters.text or "")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def _filtered(qs: QuerySet[Ticket], scope: Scope, filters: Filters) -> QuerySet[Ticket]:
+    return ticket_queries.filter_tickets(
+        qs,
+        status=filters.status,
+        priority=filters.priority,
+        provider=filters.provider,
+        client=filters.client,
+        assignee=filters.assignee,
+        me=scope.person_id,
+        tag=filters.tag,
+        text=filters.text,
+    )
 
 
 def show_count(count: int) -> str:
@@ -182,18 +249,7 @@ def queue_page(
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a queue, filtered and sorted: the values each row shows."""
-    qs = Ticket.objects.filter(queue_filter(scope, slug, now))
-    qs = ticket_queries.filter_tickets(
-        qs,
-        status=filters.status,
-        priority=filters.priority,
-        provider=filters.provider,
-        client=filters.client,
-        assignee=filters.assignee,
-        me=scope.person_id,
-        tag=filters.tag,
-        text=filters.text,
-    )
+    qs = _filtered(Ticket.objects.filter(queue_filter(scope, slug, now)), scope, filters)
     order = SORTS[sort.lstrip("-")]
     field = order.field
     if order.expression is not None:

@@ -46,13 +46,17 @@ COLUMNS = (
 
 
 def _sidebar(request: HttpRequest, current: str, current_view: int | None = None) -> dict[str, Any]:
-    counts = queries.queue_counts(my_scope(request), clock.now())
+    views = list(queries.saved_views(me(request)))
+    counts = queries.queue_counts(my_scope(request), clock.now(), views)
+    for view in views:
+        count = counts.get(f"view:{view.pk}")
+        view.count = "" if count is None else queries.show_count(count)  # type: ignore[attr-defined]
     return {
         "queues": [
             {"queue": q, "count": queries.show_count(counts[q.slug]), "current": q.slug == current}
             for q in queries.QUEUES
         ],
-        "saved_views": list(queries.saved_views(me(request))),
+        "saved_views": views,
         "current_view": current_view,
     }
 
