@@ -333,8 +333,25 @@ def provider_choices(scope: Scope) -> list[Party]:
     return list(Party.objects.filter(kind__in=kinds).order_by("name", "id"))
 
 
-def client_choices(scope: Scope) -> list[Party]:
-    return list(Party.objects.exclude(kind__in=(PartyKind.VENDOR,)).order_by("name", "id"))
+def client_parties() -> QuerySet[Party]:
+    """Whom tickets are raised for: customers, our teams, contractors (not vendors).
+    Staff may filter by any of them, as they may see the tickets' clients."""
+    return Party.objects.exclude(kind__in=(PartyKind.VENDOR,)).order_by("name", "id")
+
+
+SUGGESTIONS = 10
+
+
+def client_suggestions(scope: Scope, typed: str) -> list[Party]:
+    """Clients whose name holds what was typed, those starting with it first."""
+    typed = " ".join(typed.split())[:200]
+    if not typed:
+        return []
+    starting = list(client_parties().filter(name__istartswith=typed)[:SUGGESTIONS])
+    if len(starting) == SUGGESTIONS:
+        return starting
+    inside = client_parties().filter(name__icontains=typed).exclude(name__istartswith=typed)
+    return starting + list(inside[: SUGGESTIONS - len(starting)])
 
 
 def staff_choices(scope: Scope) -> list[Person]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.queue, name="home"),
     path("q/<slug:slug>/", views.queue, name="queue"),
     path("counts", views.counts, name="counts"),
+    path("clients", views.clients, name="clients"),
     path("bulk", views.bulk, name="bulk"),
     path("views", views.save_view, name="save-view"),
     path("views/<int:view_id>/delete", views.delete_view, name="delete-view"),
