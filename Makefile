@@ -9,9 +9,10 @@ BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
+DESK_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,7 +69,17 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-sla bench-mail bench-chain bench-scorecards
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards
+
+## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
+bench-desk: bench-desk-sqlite bench-desk-postgres
+
+bench-desk-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --only desk --tickets $(DESK_BENCH_TICKETS)
+
+bench-desk-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --only desk --tickets $(DESK_BENCH_TICKETS)
 
 ## Mail intake: BENCH_MESSAGES generated messages through the real pipeline, and
 ## the memory of one message with a 50 MB attachment.

@@ -36,6 +36,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per read")
     parser.add_argument("--creates", type=int, default=1_000, help="tickets to create via API")
     parser.add_argument(
+        "--only",
+        choices=("all", "desk"),
+        default="all",
+        help="desk: only the desk's pages (how `make bench` measures them at a million tickets)",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="recreate the database even if not named *bench*"
     )
     args = parser.parse_args(argv)

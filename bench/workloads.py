@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.dataset import COMMON_WORD, RARE_WORD, Directory
 from rapport.core import tokens
 from rapport.directory.models import Person
+from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 
 API = "/api/v1"
@@ -95,7 +96,30 @@ def query_count(workload: Workload) -> int:
     return len(captured)
 
 
-def reads(directory: Directory, *, seed: int) -> list[Workload]:
+LONG_THREAD = 300  # messages on the ticket of the long-thread page
+
+
+def long_thread(directory: Directory, messages: int = LONG_THREAD) -> int:
+    """A ticket with `messages` replies and notes, written through the actions."""
+    world = directory.world
+    ticket = actions.create_ticket(
+        world.contact, subject=f"The {COMMON_WORD} again", body="It jams.",
+        provider=world.support.party,
+    )  # fmt: skip
+    for i in range(messages - 1):
+        if i % 3 == 0:
+            actions.reply(world.agent, ticket, body=f"Reply {i}: try the <b>rear</b> tray.")
+        elif i % 3 == 1:
+            actions.add_note(world.agent, ticket, body=f"Note {i}: the drum is worn.")
+        else:
+            actions.reply(world.contact, ticket, body=f"Answer {i}: still jams.")
+    return ticket.pk
+
+
+def reads(
+    directory: Directory, *, seed: int, long_ticket: int | None = None, only: str = "all"
+) -> list[Workload]:
+    """The timed reads; with `only="desk"`, the desk's pages alone."""
     world = directory.world
     agent, admin = client_for(world.agent), client_for(world.admin)
     desk_agent, desk_admin = browser_for(world.agent), browser_for(world.admin)
@@ -106,7 +130,7 @@ def reads(directory: Directory, *, seed: int) -> list[Workload]:
     def always(path: str) -> Callable[[int], str]:
         return lambda i: path
 
-    return [
+    api = [
         Workload("list, agent (one team)", "list", agent, always(f"{API}/tickets")),
         Workload("list, admin (everything)", "list", admin, always(f"{API}/tickets")),
         Workload("list, provider + open, agent", "list", agent,
@@ -119,6 +143,8 @@ def reads(directory: Directory, *, seed: int) -> list[Workload]:
                  always(f"{API}/tickets?q={RARE_WORD}")),
         Workload("ticket detail, random, admin", "detail", admin,
                  lambda i: f"{API}/tickets/{numbers[i]}"),
+    ]  # fmt: skip
+    desk = [
         # The desk's pages as an agent's browser gets them: the queue page is the
         # first page of a queue with every queue's (capped) count in the sidebar.
         Workload("desk queue 'all open in my teams', agent", "list", desk_agent,
@@ -130,6 +156,10 @@ def reads(directory: Directory, *, seed: int) -> list[Workload]:
         Workload("desk ticket page, random, admin", "detail", desk_admin,
                  lambda i: f"/desk/t/{numbers[i]}/"),
     ]  # fmt: skip
+    if long_ticket is not None:
+        desk.append(Workload(f"desk ticket page, {LONG_THREAD} messages, admin", "detail",
+                             desk_admin, always(f"/desk/t/{long_ticket}/")))  # fmt: skip
+    return desk if only == "desk" else api + desk
 
 
 @dataclass(frozen=True)

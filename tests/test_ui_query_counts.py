@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rapport.core.testing import World
+from rapport.desk import actions as desk_actions
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 
@@ -54,6 +55,9 @@ def _counts(browser: Client, paths: tuple[str, ...]) -> dict[str, int]:
 def test_desk_queue_pages_are_constant(world: World) -> None:
     for role in ("agent", "admin"):
         browser = _browser(world, role)
+        # Saved views are counted in the sidebar's one statement with the queues.
+        for name, query in (("Printers", "tag=printer"), ("Words", "q=printer&assignee=me")):
+            desk_actions.save_view(world.people[role], name=name, queue="team", query=query)
         _grow(world, 2)
         small = _counts(browser, DESK_PAGES)
         _grow(world, 12)
@@ -68,7 +72,7 @@ def test_desk_ticket_page_is_constant_in_thread_length(world: World) -> None:
     child = actions.create_ticket(
         world.agent, subject="Part", body="x", provider=world.vendor.party, parent=long
     )
-    for i in range(12):
+    for i in range(25):  # 75 messages: more than three pages of the thread
         actions.reply(world.agent, long, body=f"Reply {i}")
         actions.add_note(world.agent, long, body=f"Note {i}")
         actions.reply(world.contact, long, body=f"Answer {i}")
@@ -79,6 +83,12 @@ def test_desk_ticket_page_is_constant_in_thread_length(world: World) -> None:
         large = _count(lambda s=suffix: browser.get(f"/desk/t/{long.pk}/{s}"))
         assert small == large, suffix
         assert small <= 14, (suffix, small)
+    # The long thread's page shows its latest messages; earlier ones come a page at a
+    # time, each page in the same queries.
+    page = browser.get(f"/desk/t/{long.pk}/").content.decode()
+    earlier = page.split('class="earlier"><a class="btn btn-small" href="')[1].split('"')[0]
+    first = _count(lambda: browser.get(earlier.replace("&amp;", "&")))
+    assert first <= _count(lambda: browser.get(f"/desk/t/{long.pk}/thread"))
 
 
 def test_portal_pages_are_constant(world: World) -> None:

@@ -13,6 +13,7 @@ from django.db.models import Model, Q, QuerySet
 from rapport.core.errors import Invalid
 
 M = TypeVar("M", bound=Model)
+MAX_TEXT_KEY = 1000  # longer than any sortable text column (a subject is at most 300)
 
 
 def _encode(values: list[Any]) -> str:
@@ -43,10 +44,13 @@ def paginate(
     is_datetime: bool = False,
     any_of: Sequence[Q] | None = None,
     fetch: Callable[[QuerySet[M]], QuerySet[M]] | None = None,
+    is_text: bool = False,
 ) -> tuple[list[M], str | None]:
     """One page ordered by (field, id) and the cursor of the next page (None at the end).
 
-    `field` is a datetime column (`is_datetime`) or an integer one.
+    `field` is a datetime column (`is_datetime`), a text one (`is_text`; never
+    null) or an integer one; it may be an annotation of `qs`, which `fetch` then
+    keeps.
 
     With `fetch`, the page's keys are found first, on `qs` alone, and then only
     those rows are read through `fetch`, which adds the joins. Found in one
@@ -64,8 +68,10 @@ def paginate(
         try:
             if is_datetime:
                 value = datetime.fromisoformat(value)
+            if is_text and (type(value) is not str or len(value) > MAX_TEXT_KEY):
+                raise ValueError(value)
             # Anything but a 64-bit integer would reach the database as the wrong type.
-            for number in [last_id] if is_datetime else [value, last_id]:
+            for number in [last_id] if is_datetime or is_text else [value, last_id]:
                 if type(number) is not int or not -(2**63) <= number < 2**63:
                     raise ValueError(number)
         except (TypeError, ValueError):

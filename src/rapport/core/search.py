@@ -50,6 +50,15 @@ def _ids(sql: str, words: list[str]) -> RawSQL:
     return RawSQL(sql, (_query(words),))  # noqa: S611 (constant SQL; the words are a parameter)
 
 
+def ids_matching(text: str) -> RawSQL | None:
+    """The ids of the tickets matching `text`, as a subquery (None: no words), without
+    asking first how many match: for capped counts, which stop early either way."""
+    words = terms(text)
+    if not words:
+        return None
+    return _ids(POSTGRES_IDS if connection.vendor == "postgresql" else SQLITE_IDS, words)
+
+
 def filter_matching(qs: QuerySet[M], text: str) -> QuerySet[M]:
     """Tickets of `qs` matching every word of `text` (as a prefix); all of `qs` when no words.
 

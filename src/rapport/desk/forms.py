@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from rapport.core.choices import Priority
-from rapport.desk.queries import SORTS
+from rapport.desk.queries import SORTS, client_parties
 from rapport.directory.models import Party, Person
 from rapport.tickets.actions import MAX_BODY
 from rapport.tickets.forms import MultipleFileField
@@ -28,9 +30,11 @@ class FilterForm(forms.Form):
     provider = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Team")
     assignee = forms.ChoiceField(required=False, label="Assignee")
     tag = forms.CharField(required=False, max_length=64, label="Tag")
-    client = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Client")
+    client = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Client")
+    # What the agent typed; the suggestions (htmx) link to the client's number.
+    client_name = forms.CharField(required=False, max_length=200, label="Client")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
-    cursor = forms.CharField(required=False, max_length=200)
+    cursor = forms.CharField(required=False, max_length=2000)  # a text sort's key is long
 
     def __init__(
         self,
@@ -38,7 +42,6 @@ class FilterForm(forms.Form):
         *,
         statuses: list[Status],
         providers: list[Party],
-        clients: list[Party],
         staff: list[Person],
     ) -> None:
         super().__init__(data)  # type: ignore[arg-type]
@@ -46,13 +49,35 @@ class FilterForm(forms.Form):
         self.fields["status"].choices = any_ + _status_choices(statuses)  # type: ignore[attr-defined]
         self.fields["priority"].choices = any_ + PRIORITY_CHOICES  # type: ignore[attr-defined]
         self.fields["provider"].choices = any_ + [(str(p.pk), p.name) for p in providers]  # type: ignore[attr-defined]
-        self.fields["client"].choices = any_ + [(str(p.pk), p.name) for p in clients]  # type: ignore[attr-defined]
         self.fields["assignee"].choices = (  # type: ignore[attr-defined]
             any_ + [("me", "Me"), ("none", "Nobody")] + [(str(p.pk), p.display_name) for p in staff]
         )
 
     def clean_tag(self) -> str:
         return str(self.cleaned_data.get("tag") or "").strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        """The client by number (a suggestion's link), else by the name typed: one
+        client of that name, or the only one whose name starts so."""
+        data = super().clean() or {}
+        number, typed = data.get("client"), " ".join(str(data.get("client_name") or "").split())
+        self.client_party: Party | None = None
+        if number:
+            self.client_party = client_parties().filter(pk=number).first()
+            if self.client_party is None:
+                self.add_error("client", "There is no such client.")
+        elif typed:
+            found = list(client_parties().filter(name__iexact=typed)[:2]) or list(
+                client_parties().filter(name__istartswith=typed)[:2]
+            )
+            if len(found) == 1:
+                self.client_party = found[0]
+            elif found:
+                self.add_error("client_name", f"Several clients match “{typed}”: pick one.")
+            else:
+                self.add_error("client_name", f"No client is called “{typed}”.")
+        data["client"] = self.client_party.pk if self.client_party else None
+        return data
 
 
 class MessageForm(forms.Form):
@@ -70,6 +95,12 @@ class ReplyForm(MessageForm):
 
 class NoteForm(MessageForm):
     pass
+
+
+class SubjectForm(forms.Form):
+    # Blank and over-long subjects are refused by tickets.actions.set_subject, in
+    # the same words as everywhere else; the form only caps what it reads.
+    subject = forms.CharField(max_length=1000, strip=True, required=False, label="Subject")
 
 
 class StatusForm(forms.Form):

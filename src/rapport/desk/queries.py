@@ -13,8 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.http import QueryDict
 
+from rapport.core import search
 from rapport.core.choices import StatusCategory
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
@@ -47,13 +50,43 @@ QUEUES = (
 )
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
 
-# Sortable columns: each is a (column, id) key an index can walk, so every page of
-# any sort is a keyset page (no OFFSET).
+
+@dataclass(frozen=True)
+class Sort:
+    """A sortable column: the ticket's field, or an expression named `field` (on a
+    joined table); pages of every sort are keyset pages on (field, id), no OFFSET."""
+
+    field: str
+    kind: str = "int"  # "int", "datetime" or "text"
+    expression: Any = None
+    newest_first: bool = False  # the direction a first click sorts in
+
+
+# The first four walk an index in a queue's order; a sort by a text column reads
+# the queue's rows and sorts them, as an agent does now and then, not all day.
 SORTS = {
-    "updated": ("updated_at", True),
-    "created": ("created_at", True),
-    "priority": ("priority", False),
-    "number": ("id", False),
+    "updated": Sort("updated_at", "datetime", newest_first=True),
+    "created": Sort("created_at", "datetime", newest_first=True),
+    "priority": Sort("priority"),
+    "number": Sort("id"),
+    "subject": Sort("subject", "text"),
+    "status": Sort("sort_status", "text", F("status__name")),
+    "client": Sort("sort_client", "text", F("client_party__name")),
+    # Person.display_name as SQL (full name, else first and last, else username);
+    # nobody sorts first.
+    "assignee": Sort(
+        "sort_assignee",
+        "text",
+        Coalesce(
+            NullIf(F("assignee__full_name"), Value("")),
+            NullIf(
+                Trim(Concat(F("assignee__first_name"), Value(" "), F("assignee__last_name"))),
+                Value(""),
+            ),
+            F("assignee__username"),
+            Value(""),
+        ),
+    ),
 }
 DEFAULT_SORT = "-updated"
 
@@ -95,8 +128,10 @@ def queue_filter(scope: Scope, slug: str, now: datetime) -> Q:
     raise KeyError(slug)
 
 
-def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
-    """Every queue's size up to CAP + 1, in one SQL statement.
+def queue_counts(
+    scope: Scope, now: datetime, views: list[SavedView] | None = None
+) -> dict[str, int]:
+    """Every queue's size up to CAP + 1, and each saved view's, in one SQL statement.
 
     Each count is `SELECT COUNT(*) FROM (SELECT id … LIMIT CAP+1)` on the queue's
     own index, so it reads at most CAP + 1 entries however many tickets match:
@@ -104,21 +139,84 @@ def queue_counts(scope: Scope, now: datetime) -> dict[str, int]:
     counters kept by every writer (which would put one hot row under every
     ticket change of a team). An agent needs "how much is waiting", and past a
     thousand the exact number changes no decision.
+
+    A view's count is keyed `view:<id>`; only the first MAX_VIEW_COUNTS views are
+    counted. Its filters narrow the queue's rows, so a count may read more than
+    CAP + 1 of them to find CAP + 1 matches; at most the queue's.
     """
     parts: list[str] = []
     params: list[Any] = []
-    for index, queue in enumerate(QUEUES):
-        inner = Ticket.objects.filter(queue_filter(scope, queue.slug, now)).order_by()
-        sql, inner_params = (
-            inner.values("pk")[: CAP + 1].query.get_compiler(connection.alias).as_sql()
-        )
+    keys: list[str] = []
+    counted: list[tuple[str, QuerySet[Ticket]]] = [
+        (queue.slug, Ticket.objects.filter(queue_filter(scope, queue.slug, now)))
+        for queue in QUEUES
+    ]
+    for view in (views or [])[:MAX_VIEW_COUNTS]:
+        if view.queue in QUEUE_BY_SLUG:
+            counted.append((f"view:{view.pk}", _view_rows(scope, view, now)))
+    for index, (key, qs) in enumerate(counted):
+        inner = qs.order_by().values("pk")[: CAP + 1]
+        sql, inner_params = inner.query.get_compiler(connection.alias).as_sql()
         # Django compiled `sql` from a queryset; values travel separately as parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{index})")  # noqa: S608
         params.extend(inner_params)
+        keys.append(key)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    return {queue.slug: int(n) for queue, n in zip(QUEUES, row, strict=True)}
+    return {key: int(n) for key, n in zip(keys, row, strict=True)}
+
+
+MAX_VIEW_COUNTS = 20
+
+
+def view_filters(query: str) -> Filters:
+    """A saved view's filters from its query string; a value that no longer reads
+    (say, a priority renamed) is left out, as the queue page leaves out a bad field."""
+    params = QueryDict(query)
+
+    def number(key: str) -> int | None:
+        value = params.get(key, "")
+        return int(value) if value.isdigit() and len(value) < 19 else None
+
+    assignee = params.get("assignee", "")
+    if not (assignee in ("me", "none") or (assignee.isdigit() and len(assignee) < 19)):
+        assignee = ""
+    return Filters(
+        status=params.get("status", "")[:40] or None,
+        priority=number("priority"),
+        provider=number("provider"),
+        assignee=assignee or None,
+        tag=params.get("tag", "").strip().lower()[:64] or None,
+        client=number("client"),
+        text=params.get("q", "")[:200] or None,
+    )
+
+
+def _view_rows(scope: Scope, view: SavedView, now: datetime) -> QuerySet[Ticket]:
+    filters = view_filters(view.query)
+    qs = _filtered(
+        Ticket.objects.filter(queue_filter(scope, view.queue, now)),
+        scope,
+        # The search below, without filter_matching's question of how many match.
+        Filters(**{**filters.__dict__, "text": None}),
+    )
+    ids = search.ids_matching(filters.text or "")
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def _filtered(qs: QuerySet[Ticket], scope: Scope, filters: Filters) -> QuerySet[Ticket]:
+    return ticket_queries.filter_tickets(
+        qs,
+        status=filters.status,
+        priority=filters.priority,
+        provider=filters.provider,
+        client=filters.client,
+        assignee=filters.assignee,
+        me=scope.person_id,
+        tag=filters.tag,
+        text=filters.text,
+    )
 
 
 def show_count(count: int) -> str:
@@ -151,35 +249,30 @@ def queue_page(
     limit: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a queue, filtered and sorted: the values each row shows."""
-    qs = Ticket.objects.filter(queue_filter(scope, slug, now))
-    assignee: int | None = None
-    if filters.assignee == "me":
-        assignee = scope.person_id
-    elif filters.assignee and filters.assignee != "none":
-        assignee = int(filters.assignee)
-    qs = ticket_queries.filter_tickets(
-        qs,
-        status=filters.status,
-        priority=filters.priority,
-        provider=filters.provider,
-        client=filters.client,
-        assignee=assignee,
-        unassigned=filters.assignee == "none",
-        tag=filters.tag,
-        text=filters.text,
-    )
-    field, is_datetime = SORTS[sort.lstrip("-")]
+    qs = _filtered(Ticket.objects.filter(queue_filter(scope, slug, now)), scope, filters)
+    order = SORTS[sort.lstrip("-")]
+    field = order.field
+    if order.expression is not None:
+        qs = qs.annotate(**{field: order.expression})
+
+    def fetch(page: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        # Only what the cursor needs: the rows' values come next, without building
+        # seven model instances per row (which cost more than all of the page's SQL).
+        if order.expression is None:
+            return page.only("pk", field)
+        return page.annotate(**{field: order.expression}).only("pk")
+
     keys, next_cursor = paginate(
         qs,
         field=field,
         descending=sort.startswith("-"),
         cursor=cursor,
         limit=limit or PAGE_SIZE,
-        is_datetime=is_datetime,
-        any_of=_parts(scope, slug, filters),
-        # Only what the cursor needs: the rows' values come next, without building
-        # seven model instances per row (which cost more than all of the page's SQL).
-        fetch=lambda page: page.only("pk", field),
+        is_datetime=order.kind == "datetime",
+        is_text=order.kind == "text",
+        # A joined column's order is no index's: nothing to gain from reading by part.
+        any_of=_parts(scope, slug, filters) if order.expression is None else None,
+        fetch=fetch,
     )
     return row_values([t.pk for t in keys]), next_cursor
 
@@ -240,8 +333,25 @@ def provider_choices(scope: Scope) -> list[Party]:
     return list(Party.objects.filter(kind__in=kinds).order_by("name", "id"))
 
 
-def client_choices(scope: Scope) -> list[Party]:
-    return list(Party.objects.exclude(kind__in=(PartyKind.VENDOR,)).order_by("name", "id"))
+def client_parties() -> QuerySet[Party]:
+    """Whom tickets are raised for: customers, our teams, contractors (not vendors).
+    Staff may filter by any of them, as they may see the tickets' clients."""
+    return Party.objects.exclude(kind__in=(PartyKind.VENDOR,)).order_by("name", "id")
+
+
+SUGGESTIONS = 10
+
+
+def client_suggestions(scope: Scope, typed: str) -> list[Party]:
+    """Clients whose name holds what was typed, those starting with it first."""
+    typed = " ".join(typed.split())[:200]
+    if not typed:
+        return []
+    starting = list(client_parties().filter(name__istartswith=typed)[:SUGGESTIONS])
+    if len(starting) == SUGGESTIONS:
+        return starting
+    inside = client_parties().filter(name__icontains=typed).exclude(name__istartswith=typed)
+    return starting + list(inside[: SUGGESTIONS - len(starting)])
 
 
 def staff_choices(scope: Scope) -> list[Person]:

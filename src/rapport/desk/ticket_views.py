@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -21,6 +22,7 @@ from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound
 from rapport.desk import sla as desk_sla
+from rapport.desk import thread as desk_thread
 from rapport.desk.access import is_htmx, me, my_scope, staff_required
 from rapport.desk.forms import (
     PRIORITY_CHOICES,
@@ -30,6 +32,7 @@ from rapport.desk.forms import (
     PriorityForm,
     ReplyForm,
     StatusForm,
+    SubjectForm,
     TagForm,
 )
 from rapport.directory.models import Person, StaffRole
@@ -75,6 +78,7 @@ def _permissions(scope: Scope, ticket: Ticket) -> dict[str, bool]:
         "can_tag": internal,
         "can_merge": internal and ticket.merged_into_id is None,
         "open_thread": ticket.merged_into_id is None and ticket.status_category != "closed",
+        "can_rename": provider and ticket.merged_into_id is None,
     }
 
 
@@ -119,10 +123,8 @@ def _page(
     handed = [t for t in related if t.parent_id == ticket.pk]
     context = {
         **_fields_context(request, ticket, statuses, None),
-        "thread": list(ticket_queries.thread(scope, ticket)),
-        "events": list(ticket_queries.history(scope, ticket)),
-        "stamp": _stamp(ticket),
-        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
+        **_thread_context(scope, ticket, desk_thread.messages(scope, ticket)),
+        **_history_context(ticket, desk_thread.events(scope, ticket)),
         "parent": next((t for t in related if t.pk == ticket.parent_id), None),
         "children": handed,
         "open_children": any(c.status_category not in DONE_CATEGORIES for c in handed),
@@ -143,25 +145,65 @@ def ticket_page(request: HttpRequest, number: int) -> HttpResponse:
     return _page(request, _ticket(request, number))
 
 
+def _thread_context(scope: Scope, ticket: Ticket, page: desk_thread.Page) -> dict[str, Any]:
+    """The polled thread section; its earlier messages load outside it, so a poll
+    that replaces the section keeps them."""
+    url = reverse("desk:thread", args=[ticket.pk])
+    return {
+        "ticket": ticket,
+        "thread_html": desk_thread.messages_html(page.rows),
+        "thread_empty": not page.rows,
+        "earlier_messages": (
+            desk_thread.earlier_button(f"{url}?before={quote(str(page.earlier))}", "messages")
+            if page.earlier
+            else ""
+        ),
+        "thread_first": str(page.first) if page.first else "",
+        "stamp": _stamp(ticket),
+        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
+    }
+
+
+def _history_context(ticket: Ticket, page: desk_thread.Page) -> dict[str, Any]:
+    url = reverse("desk:history", args=[ticket.pk])
+    earlier = ""
+    if page.earlier:
+        earlier = desk_thread.earlier_button(
+            f"{url}?before={quote(str(page.earlier))}", "events", "li"
+        )
+    return {
+        "ticket": ticket,
+        "events_html": desk_thread.events_html(page.rows),
+        "events_empty": not page.rows,
+        "earlier_events": earlier,
+    }
+
+
 @require_GET
 @staff_required
 @never_cache
 def thread(request: HttpRequest, number: int) -> HttpResponse:
     """The thread alone, polled while the agent works: 204 when nothing changed, so
-    the page (and any draft in its forms) is left alone."""
+    the page (and any draft in its forms) is left alone. A poll sends the first
+    message on screen (`from`) and gets every message from there on.
+
+    With `before`: the messages before that one, for "Show earlier"."""
     ticket = _ticket(request, number)
+    scope = my_scope(request)
+    if "before" in request.GET:
+        before = desk_thread.Key.parse(request.GET["before"])
+        if before is None:
+            return HttpResponse("Not a place in this thread.", status=400)
+        page = desk_thread.messages(scope, ticket, before=before)
+        earlier = _thread_context(scope, ticket, page)["earlier_messages"]
+        return HttpResponse(earlier + desk_thread.messages_html(page.rows))
     stamp = _stamp(ticket)
     if request.GET.get("since") == stamp:
         return HttpResponse(status=204)
-    scope = my_scope(request)
-    context = {
-        "ticket": ticket,
-        "thread": list(ticket_queries.thread(scope, ticket)),
-        "stamp": stamp,
-        "poll_seconds": settings.RAPPORT_THREAD_POLL_SECONDS,
-        "sees_internal": ticket_queries.can_see_internal(scope, ticket),
-        "refreshed": "since" in request.GET,
-    }
+    start = desk_thread.Key.parse(request.GET.get("from"))
+    page = desk_thread.messages(scope, ticket, start=start)
+    context = _thread_context(scope, ticket, page)
+    context["refreshed"] = "since" in request.GET
     return render(request, "desk/_thread.html", context)
 
 
@@ -169,9 +211,15 @@ def thread(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 @never_cache
 def history(request: HttpRequest, number: int) -> HttpResponse:
+    """The latest events (refreshed after each change), or those `before` one."""
     ticket = _ticket(request, number)
-    events = list(ticket_queries.history(my_scope(request), ticket))
-    return render(request, "desk/_history.html", {"ticket": ticket, "events": events})
+    before = desk_thread.Key.parse(request.GET.get("before"))
+    if "before" in request.GET and before is None:
+        return HttpResponse("Not a place in this history.", status=400)
+    context = _history_context(ticket, desk_thread.events(my_scope(request), ticket, before=before))
+    if before is not None:
+        return HttpResponse(context["earlier_events"] + context["events_html"])
+    return render(request, "desk/_history.html", context)
 
 
 def _message(request: HttpRequest, number: int, *, internal: bool) -> HttpResponse:
@@ -309,6 +357,37 @@ def remove_tag(request: HttpRequest, number: int) -> HttpResponse:
         return actions.untag(me(request), ticket, [data["tag"]])
 
     return _inline(request, number, lambda t, s: TagForm(request.POST), change, "Tag removed.")
+
+
+@require_POST
+@staff_required
+def set_subject(request: HttpRequest, number: int) -> HttpResponse:
+    """Rename the ticket: htmx gets the heading back (with the field's error, if
+    any), a plain form a redirect."""
+    ticket = _ticket(request, number)
+    form = SubjectForm(request.POST)
+    if form.is_valid():
+        subject = form.cleaned_data["subject"]
+        run_action(form, "subject", lambda: actions.set_subject(me(request), ticket, subject))
+    error = " ".join(str(e) for errs in form.errors.values() for e in errs)
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, "Subject changed.")
+        return redirect("desk:ticket", number=ticket.pk)
+    ticket = _ticket(request, number)
+    context = {
+        "ticket": ticket,
+        **_permissions(my_scope(request), ticket),
+        "subject_error": error,
+        "subject_value": request.POST.get("subject", "")[:1000] if error else ticket.subject,
+        "subject_saved": not error,
+    }
+    response = render(request, "desk/_subject.html", context, status=422 if error else 200)
+    if not error:
+        response["HX-Trigger"] = "ticket-changed"
+    return response
 
 
 @require_POST

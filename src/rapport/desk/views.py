@@ -28,23 +28,35 @@ SORT_LABELS = {
     "-created": "newest first", "created": "oldest first",
     "-priority": "most urgent first", "priority": "least urgent first",
     "-number": "highest number first", "number": "lowest number first",
+    "subject": "subject A–Z", "-subject": "subject Z–A",
+    "status": "status A–Z", "-status": "status Z–A",
+    "client": "client A–Z", "-client": "client Z–A",
+    "assignee": "assignee A–Z (unassigned first)", "-assignee": "assignee Z–A",
 }  # fmt: skip
 COLUMNS = (
     ("number", "#"),
+    ("subject", "Subject"),
+    ("client", "Client"),
+    ("status", "Status"),
     ("priority", "Priority"),
+    ("assignee", "Assignee"),
     ("updated", "Updated"),
     ("created", "Created"),
 )
 
 
 def _sidebar(request: HttpRequest, current: str, current_view: int | None = None) -> dict[str, Any]:
-    counts = queries.queue_counts(my_scope(request), clock.now())
+    views = list(queries.saved_views(me(request)))
+    counts = queries.queue_counts(my_scope(request), clock.now(), views)
+    for view in views:
+        count = counts.get(f"view:{view.pk}")
+        view.count = "" if count is None else queries.show_count(count)  # type: ignore[attr-defined]
     return {
         "queues": [
             {"queue": q, "count": queries.show_count(counts[q.slug]), "current": q.slug == current}
             for q in queries.QUEUES
         ],
-        "saved_views": list(queries.saved_views(me(request))),
+        "saved_views": views,
         "current_view": current_view,
     }
 
@@ -70,11 +82,7 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
     statuses = ticket_queries.statuses()
     staff = queries.staff_choices(scope)
     form = FilterForm(
-        request.GET,
-        statuses=statuses,
-        providers=queries.provider_choices(scope),
-        clients=queries.client_choices(scope),
-        staff=staff,
+        request.GET, statuses=statuses, providers=queries.provider_choices(scope), staff=staff
     )
     form.is_valid()  # a bad field is shown as an error and left out of the filter
     data = form.cleaned_data
@@ -102,6 +110,10 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
     for key in FILTER_KEYS:
         if request.GET.get(key):
             kept[key] = request.GET[key][:200]
+    # A client typed by name is kept (and saved) by number.
+    kept.pop("client", None)
+    if data.get("client"):
+        kept["client"] = str(data["client"])
     view_id = request.GET.get("view", "")
     context = {
         **_sidebar(request, slug, int(view_id) if view_id.isdigit() else None),
@@ -120,8 +132,36 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         "bulk_actions": BULK_ACTIONS,
         "page_size": queries.PAGE_SIZE,
         "sort_label": SORT_LABELS.get(sort, sort),
+        "client_name": _client_name(form, request),
     }
     return render(request, "desk/queue.html", context)
+
+
+@require_GET
+@staff_required
+@never_cache
+def clients(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the client filter (htmx): links to the queue filtered by each
+    client, keeping the other filters of the form they were typed in."""
+    slug = request.GET.get("queue", "")
+    if slug not in queries.QUEUE_BY_SLUG:
+        slug = "mine"
+    kept = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        if request.GET.get(key) and key != "client":
+            kept[key] = request.GET[key][:200]
+    typed = request.GET.get("client_name", "")
+    found = queries.client_suggestions(my_scope(request), typed)
+    items = [(party.name, _url(slug, kept, client=str(party.pk))) for party in found]
+    return render(
+        request, "desk/_client_suggestions.html", {"items": items, "typed": typed.strip()}
+    )
+
+
+def _client_name(form: FilterForm, request: HttpRequest) -> str:
+    """The client field's text: the name of the client filtered by, else what was typed."""
+    party = getattr(form, "client_party", None)
+    return party.name if party is not None else request.GET.get("client_name", "")[:200]
 
 
 def _url(slug: str, kept: QueryDict, **extra: str) -> str:
@@ -142,7 +182,7 @@ def _sort_columns(slug: str, kept: QueryDict, sort: str) -> dict[str, dict[str, 
             next_sort = key if descending else f"-{key}"
             state = "descending" if descending else "ascending"
         else:
-            next_sort = f"-{key}" if queries.SORTS[key][1] else key
+            next_sort = f"-{key}" if queries.SORTS[key].newest_first else key
             state = "none"
         columns[key] = {"url": _url(slug, kept, sort=next_sort), "state": state}
     return columns

@@ -108,11 +108,6 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     me = _me(request)
     scope = scope_for(me)
     qs = queries.visible_tickets(scope)
-    assignee: int | None = None
-    if filters.assignee == "me":
-        assignee = me.pk
-    elif filters.assignee and filters.assignee != "none":
-        assignee = int(filters.assignee)
     qs = queries.filter_tickets(
         qs,
         status=filters.status,
@@ -120,8 +115,8 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         priority=Priority.from_name(filters.priority) if filters.priority else None,
         provider=filters.provider,
         client=filters.client,
-        assignee=assignee,
-        unassigned=filters.assignee == "none",
+        assignee=filters.assignee,
+        me=me.pk,
         requester=filters.requester,
         tag=filters.tag.lower() if filters.tag else None,
         text=filters.q,

@@ -113,13 +113,14 @@ def filter_tickets(
     priority: int | None = None,
     provider: int | None = None,
     client: int | None = None,
-    assignee: int | None = None,
-    unassigned: bool = False,
+    assignee: str | int | None = None,
+    me: int | None = None,
     requester: int | None = None,
     tag: str | None = None,
     text: str | None = None,
     updated_since: datetime | None = None,
 ) -> QuerySet[Ticket]:
+    """`assignee` is "me" (the person `me`), "none" (unassigned) or a person's id."""
     if status:
         qs = qs.filter(status__slug=status)
     if category:
@@ -130,10 +131,10 @@ def filter_tickets(
         qs = qs.filter(provider_party_id=provider)
     if client:
         qs = qs.filter(client_party_id=client)
-    if unassigned:
+    if assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif assignee:
-        qs = qs.filter(assignee_id=assignee)
+        qs = qs.filter(assignee_id=me if assignee == "me" else int(assignee))
     if requester:
         qs = qs.filter(requester_id=requester)
     if tag:

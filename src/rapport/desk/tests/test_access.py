@@ -15,13 +15,17 @@ CLIENT_ROLES = ("contact", "org_admin", "employee", "vendor_user", "contractor_u
 def test_clients_cannot_open_the_desk(world: World, role: str) -> None:
     ticket = world.ticket("contact")
     browser = signed_in(world, role)
-    for path in ("/desk/", "/desk/q/team/", f"/desk/t/{ticket.pk}/", "/desk/counts",
-                 f"/desk/t/{ticket.pk}/thread"):  # fmt: skip
+    pages = ("/desk/", "/desk/q/team/", f"/desk/t/{ticket.pk}/", "/desk/counts",
+             f"/desk/t/{ticket.pk}/thread", "/desk/clients?client_name=glo",
+             f"/desk/t/{ticket.pk}/thread?before=x", f"/desk/t/{ticket.pk}/history")  # fmt: skip
+    for path in pages:
         response = browser.get(path)
         assert response.status_code == 403, path
         assert "The desk is for our staff" in response.content.decode()
-    for path in (f"/desk/t/{ticket.pk}/reply", f"/desk/t/{ticket.pk}/note", "/desk/bulk"):
-        assert browser.post(path, {"body": "x", "tickets": [ticket.pk]}).status_code == 403
+    for path in (f"/desk/t/{ticket.pk}/reply", f"/desk/t/{ticket.pk}/note", "/desk/bulk",
+                 f"/desk/t/{ticket.pk}/subject"):  # fmt: skip
+        data = {"body": "x", "tickets": [ticket.pk], "subject": "Mine"}
+        assert browser.post(path, data).status_code == 403
     assert browser.get("/", follow=True).redirect_chain[-1][0] == "/portal/"
 
 

@@ -68,7 +68,7 @@ def test_pages_follow_on_without_gaps(
     "query",
     [
         "status=nonsense", "priority=99", "priority=high", "provider=abc", "client=99999999",
-        "assignee=-1", "sort=subject", "cursor=%25%25%25", "cursor=WzEsMl0", "q=" + "x" * 300,
+        "assignee=-1", "sort=nonsense", "cursor=%25%25%25", "cursor=WzEsMl0", "q=" + "x" * 300,
         "tag=" + "t" * 70, "q=a%00b", "tag=x%00", "q=%3Cscript%3Ealert(1)%3C/script%3E",
     ],
 )  # fmt: skip

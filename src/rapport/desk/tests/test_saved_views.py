@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rapport.core.testing import World
+from rapport.desk import queries
 from rapport.desk.models import SavedView
 from rapport.desk.tests.helpers import numbers_on, signed_in
 from rapport.tickets import actions
@@ -22,7 +25,7 @@ def test_save_open_and_delete_a_view(world: World) -> None:
     assert response["Location"] == f"/desk/q/team/?priority=4&view={view.pk}"
     page = browser.get(response["Location"]).content.decode()
     assert numbers_on(page) == [urgent.pk]
-    assert 'aria-current="page">Urgent ones</a>' in page
+    assert 'aria-current="page"><span>Urgent ones</span>' in page
     # Nobody else sees it.
     assert "Urgent ones" not in signed_in(world, "lead").get("/desk/").content.decode()
     assert signed_in(world, "lead").post(f"/desk/views/{view.pk}/delete").status_code == 302
@@ -41,3 +44,34 @@ def test_bad_view_names_are_refused(world: World) -> None:
         ).content.decode()
         assert error in page, name
     assert SavedView.objects.filter(owner=world.agent).count() == 1
+
+
+def test_views_show_live_capped_counts(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(queries, "CAP", 2)
+    for i in range(4):
+        ticket = world.ticket("contact", subject=f"Printer {i}")
+        if i < 2:
+            actions.tag(world.agent, ticket, ["printer"])
+    other = world.ticket("other_contact", subject="VPN")
+    actions.set_priority(world.agent, other, 4)
+    browser = signed_in(world, "agent")
+    views = {
+        "Printers": "tag=printer", "All": "", "Urgent": "priority=4", "Words": "q=printer",
+        "Stale": "priority=nonsense&assignee=-1",
+    }  # fmt: skip
+    for name, query in views.items():
+        browser.post("/desk/views", {"name": name, "queue": "team", "query": query})
+    sidebar = browser.get("/desk/counts").content.decode()
+
+    def count(name: str) -> str:
+        return sidebar.split(f"<span>{name}</span>")[1].split("</span>")[0].rsplit(">", 1)[1]
+
+    assert count("Printers") == "2"
+    assert count("Urgent") == "1"
+    assert count("All") == "2+"  # capped, as the queues are
+    assert count("Words") == "2+"
+    assert count("Stale") == "2+"  # a value that no longer reads is left out
+    actions.tag(world.agent, other, ["printer"])
+    assert ">3<" not in sidebar
+    fresh = browser.get("/desk/counts").content.decode()
+    assert fresh.split("<span>Printers</span>")[1].split("</span>")[0].endswith(">2+")

@@ -1,0 +1,176 @@
+"""The ticket page's thread and history: which messages and events it shows, and
+their HTML, rendered in Python.
+
+A ticket page shows the latest THREAD_PAGE messages and HISTORY_PAGE events, so
+it costs the same whatever the length of the thread; earlier ones load on demand
+("Show earlier", htmx). Through the template engine each message took ~0.2 ms
+and each event ~0.05 ms (every variable looked up, localised and escaped node by
+node), more than the page's SQL at a few dozen. As in `desk/rows.py`, every value
+is escaped here with `html.escape`; a message's HTML was sanitised (nh3) when it
+was stored, and is shown as stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from rapport.desk.templatetags.rapport_ui import describe, filesize
+from rapport.directory.queries import Scope
+from rapport.tickets import queries as ticket_queries
+from rapport.tickets.models import Event, Message, Ticket
+
+THREAD_PAGE = 20
+HISTORY_PAGE = 30
+# A poll returns every message from the first one on screen: more than this
+# arriving while a page is open is not a conversation any more.
+MAX_NEW = 500
+
+
+@dataclass(frozen=True)
+class Key:
+    """Where a message or event sits in its list: (created_at, id)."""
+
+    at: datetime
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.at.isoformat()}~{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Key | None:
+        """A key from a URL; None for anything this page did not write."""
+        if not text or len(text) > 80 or "~" not in text:
+            return None
+        at, _, pk = text.rpartition("~")
+        try:
+            when = datetime.fromisoformat(at)
+            number = int(pk)
+        except ValueError:
+            return None
+        if when.tzinfo is None or not 0 < number < 2**63:
+            return None
+        return cls(when, number)
+
+    @classmethod
+    def of(cls, row: Any) -> Key:
+        """The key of a Message or an Event."""
+        return cls(row.created_at, row.pk)
+
+    def before(self) -> Q:
+        return Q(created_at__lt=self.at) | Q(created_at=self.at, pk__lt=self.pk)
+
+    def from_here(self) -> Q:
+        return Q(created_at__gt=self.at) | Q(created_at=self.at, pk__gte=self.pk)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]  # Messages or Events
+    earlier: Key | None  # where "Show earlier" continues; None: this is the start
+    first: Key | None  # the first row shown (a poll starts there)
+
+
+def _latest(qs: QuerySet[Any], size: int, before: Key | None) -> Page:
+    if before is not None:
+        qs = qs.filter(before.before())
+    rows = list(qs.order_by("-created_at", "-id")[: size + 1])
+    earlier = None
+    if len(rows) > size:
+        rows = rows[:size]
+        earlier = Key.of(rows[-1])
+    rows.reverse()
+    return Page(rows, earlier, Key.of(rows[0]) if rows else None)
+
+
+def messages(
+    scope: Scope, ticket: Ticket, *, before: Key | None = None, start: Key | None = None
+) -> Page:
+    """The latest messages (before `before`), or every message from `start` on."""
+    qs = ticket_queries.thread(scope, ticket)
+    if start is None:
+        return _latest(qs, THREAD_PAGE, before)
+    rows = list(qs.filter(start.from_here()).order_by("created_at", "id")[:MAX_NEW])
+    return Page(rows, None, Key.of(rows[0]) if rows else start)
+
+
+def events(scope: Scope, ticket: Ticket, *, before: Key | None = None) -> Page:
+    return _latest(ticket_queries.history(scope, ticket), HISTORY_PAGE, before)
+
+
+def _when(at: datetime) -> tuple[str, str]:
+    local = timezone.localtime(at)
+    return at.isoformat(), f"{local:%b} {local.day}, {local:%H:%M}"
+
+
+MESSAGE = (
+    '<article class="msg {css}" id="m{pk}" aria-label="{kind} from {label}">'
+    '<header class="msg-head"><strong>{author}</strong> {badge} '
+    '<time datetime="{iso}">{when}</time> <span class="muted small">{channel}</span></header>'
+    '<div class="msg-body">{body}</div>{files}</article>'
+)
+BADGES = {
+    "internal": '<span class="badge note-label">Internal note</span>',
+    "from-provider": '<span class="badge cat-open">Reply</span>',
+    "from-client": '<span class="badge cat-closed">Client</span>',
+}
+
+
+def message_html(m: Message) -> str:
+    if m.is_internal:
+        css = "internal"
+    else:
+        css = "from-provider" if m.author_side == "provider" else "from-client"
+    author = m.author.display_name if m.author is not None else ""
+    files = "".join(
+        f'<li><a href="/api/v1/attachments/{int(a.pk)}" download>{escape(a.filename)} '
+        f'<span class="muted">({escape(filesize(a.size))})</span></a></li>'
+        for a in m.attachments.all()
+    )
+    iso, when = _when(m.created_at)
+    return MESSAGE.format(
+        css=css,
+        pk=int(m.pk),
+        kind="Internal note" if m.is_internal else "Message",
+        label=escape(author or "system"),
+        author=escape(author or "System"),
+        badge=BADGES[css],
+        iso=iso,
+        when=when,
+        channel=escape(str(m.get_channel_display())),
+        body=m.body_html,  # sanitised when stored (core.sanitize)
+        files=f'<ul class="attachments" aria-label="Attachments">{files}</ul>' if files else "",
+    )
+
+
+def earlier_button(url: str, what: str, tag: str = "p") -> SafeString:
+    """Loads the rows before these in its own place (htmx); a plain link without script."""
+    safe = escape(url)
+    return mark_safe(  # noqa: S308 (the URL is escaped, `what` and `tag` are ours)
+        f'<{tag} class="earlier"><a class="btn btn-small" href="{safe}" hx-get="{safe}" '
+        f'hx-target="closest .earlier" hx-swap="outerHTML">Show earlier {what}</a></{tag}>'
+    )
+
+
+def messages_html(rows: Iterable[Message]) -> SafeString:
+    return mark_safe("".join(message_html(m) for m in rows))  # noqa: S308 (each is escaped)
+
+
+def event_html(e: Event) -> str:
+    actor = e.actor.display_name if e.actor is not None else "System"
+    iso, when = _when(e.created_at)
+    return (
+        f'<li><time datetime="{iso}">{when}</time> <strong>{escape(actor)}</strong> '
+        f"{escape(describe(e))}</li>"
+    )
+
+
+def events_html(rows: Iterable[Event]) -> SafeString:
+    return mark_safe("".join(event_html(e) for e in rows))  # noqa: S308 (each is escaped)
