@@ -267,6 +267,17 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
     "POST /api/v1/tickets/{number}/messages": lambda w, ids: {"body": "Hello"},
     "POST /api/v1/tickets/{number}/tags": lambda w, ids: {"tags": ["x"]},
     "POST /api/v1/tickets/{number}/merge": lambda w, ids: {"into": ids["other_ticket"]},
+    "POST /api/v1/tickets/{number}/handoffs": lambda w, ids: {
+        "provider": w.it.party_id,
+        "subject": "Check the VPN",
+        "note": "Please look",
+    },
+    "PUT /api/v1/agreements/{agreement_id}/survey": lambda w, ids: {"csat": True},
+    "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": lambda w, ids: {
+        "criterion": 1,
+        "date": "2026-03-01",
+        "score": 3,
+    },
 }
 
 
