@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.test import override_settings
 
-    from bench.suite import engine
+    from bench.suite import engine, print_table
 
     override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -188,13 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             (label, f"{med * 1e3:.0f} ms", f"{p95 * 1e3:.0f} ms", str(count), target, verdict)
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    print()
-    print(f"{name}, service chain, {args.tickets:,} customer tickets, 30 % handed off")
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(f"{name}, service chain, {args.tickets:,} customer tickets, 30 % handed off", rows)
     return 0
 
 

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.test import override_settings
 
-    from bench.suite import engine
+    from bench.suite import engine, print_table
 
     override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
     call_command("migrate", verbosity=0, interactive=False)
@@ -220,13 +220,7 @@ def main(argv: list[str] | None = None) -> int:
          f"{warnings:,} warnings)", f"{s_med:.2f} s", f"{s_p95:.2f} s", "",
          f"<= {SWEEP_TARGET:.0f} s", "ok" if s_p95 <= SWEEP_TARGET else "MISSED"),
     ]  # fmt: skip
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    print()
-    print(f"{name}, SLA engine")
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(f"{name}, SLA engine", rows)
     return 0
 
 

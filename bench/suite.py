@@ -6,6 +6,7 @@ import argparse
 import resource
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -151,6 +152,17 @@ def create_line(directory: Directory, count: int) -> Line:
     )
 
 
+def print_table(title: str, rows: Sequence[Sequence[str]]) -> None:
+    """A results table, columns padded to fit; the first row is the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    print(title)
+    for index, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
 def report(lines: list[Line], tickets: int) -> None:
     sizes = f"{min(SMALL, tickets):,} -> {tickets:,}"
     header = ("workload", "median", "p95", "rate", f"SQL/request ({sizes})",
@@ -160,13 +172,7 @@ def report(lines: list[Line], tickets: int) -> None:
          "ok" if line.ok else "MISSED")
         for line in lines
     ]  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    print()
-    print(f"{engine()}, {tickets:,} tickets (3 messages each)")
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
+    print_table(f"{engine()}, {tickets:,} tickets (3 messages each)", rows)
     missed = [line.workload for line in lines if not line.ok]
     print()
     print(f"MISSED: {', '.join(missed)}" if missed else "All targets met.")
