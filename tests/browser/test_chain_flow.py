@@ -42,6 +42,8 @@ def test_customer_agent_it_vendor_and_back(page: Page, live_server: Any, world: 
     # The agent hands the VPN to IT and the printer to PrintCo, then waits on both.
     switch_to(page, base, "agent")
     page.goto(f"{base}/desk/t/{parent.pk}/")
+    page.get_by_role("link", name="Hand off…").click()
+    expect(page.get_by_label("Hand to")).to_be_focused()
     page.get_by_label("Hand to").select_option(
         label="IT Service Desk (internal team; IT for everyone, OLA)"
     )
@@ -49,6 +51,7 @@ def test_customer_agent_it_vendor_and_back(page: Page, live_server: Any, world: 
     page.get_by_label("What they need to know").fill("Their VPN drops every hour.")
     page.get_by_role("button", name="Hand off").click()
     expect(page.locator(".flash")).to_contain_text("to IT Service Desk")
+    page.get_by_role("link", name="Hand off…").click()
     page.get_by_label("Hand to").select_option(label="PrintCo (vendor; PrintCo printer care, UC)")
     page.locator("#ho-subject").fill("Printer part")
     page.get_by_label("What they need to know").fill("Please replace the fuser.")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.agreements.models import Agreement
 from rapport.agreements.queries import active_on
@@ -70,17 +70,22 @@ def provider_options(ticket: Ticket) -> list[tuple[Party, str]]:
 def handoff_context(
     scope: Scope, ticket: Ticket, form: HandOffForm | None = None
 ) -> dict[str, Any]:
-    """What the desk ticket page needs to offer a hand-off (nothing for others)."""
-    can = (
+    """What the desk ticket page needs to offer a hand-off (nothing for others).
+
+    Without a bound form the page shows only a "Hand off…" button: the form, whose
+    list of providers and their agreements is the page's costliest query, loads
+    when an agent asks for it (`hand_off`, GET)."""
+    if not can_hand_off(scope, ticket):
+        return {"can_hand_off": False}
+    return {"can_hand_off": True, "handoff_form": form}
+
+
+def can_hand_off(scope: Scope, ticket: Ticket) -> bool:
+    return (
         ticket_queries.can_see_internal(scope, ticket)
         and ticket.merged_into_id is None
         and ticket.status_category not in DONE_CATEGORIES
     )
-    if not can:
-        return {"can_hand_off": False}
-    if form is None:
-        form = HandOffForm(initial={"subject": ticket.subject}, providers=provider_options(ticket))
-    return {"can_hand_off": True, "handoff_form": form}
 
 
 def _ticket(request: HttpRequest, number: int) -> Ticket:
@@ -92,10 +97,22 @@ def _ticket(request: HttpRequest, number: int) -> Ticket:
         raise Http404(f"There is no ticket #{number} you can see.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
+@never_cache
 def hand_off(request: HttpRequest, number: int) -> HttpResponse:
+    """GET: the hand-off form (a fragment for htmx, else a page of its own).
+    POST: hand the work over, or show the form again with its errors."""
     parent = _ticket(request, number)
+    if request.method == "GET":
+        # A POST goes to the action, which says why a ticket cannot be handed off.
+        if not can_hand_off(my_scope(request), parent):
+            raise Http404(f"Ticket #{parent.pk} cannot be handed off.")
+        form = HandOffForm(initial={"subject": parent.subject}, providers=provider_options(parent))
+        context = {"ticket": parent, "handoff_form": form, "can_hand_off": True, "focus": True}
+        if request.headers.get("HX-Request"):
+            return render(request, "chain/_handoff_form.html", context)
+        return render(request, "chain/handoff_page.html", context)
     form = HandOffForm(request.POST, providers=provider_options(parent))
     if form.is_valid():
         data = form.cleaned_data

@@ -35,8 +35,17 @@ def test_agent_hands_off_from_the_ticket_page(world: World) -> None:
     parent = world.ticket("contact")
     agent = _browser(world, "agent")
     page = agent.get(f"/desk/t/{parent.pk}/").content.decode()
-    assert 'id="handoff-form"' in page
-    assert "PrintCo (vendor; PrintCo printer care, UC)" in page
+    # The page offers the hand-off; the form and its providers load when asked for.
+    assert f'hx-get="/chain/t/{parent.pk}/handoff"' in page
+    assert 'id="handoff-form"' not in page
+    fragment = agent.get(f"/chain/t/{parent.pk}/handoff", HTTP_HX_REQUEST="true")
+    form = fragment.content.decode()
+    assert 'id="handoff-form"' in form and "<html" not in form
+    assert "PrintCo (vendor; PrintCo printer care, UC)" in form
+    assert f'value="{parent.subject}"' in form
+    # Without script, the same link opens the form on a page of its own.
+    whole = agent.get(f"/chain/t/{parent.pk}/handoff").content.decode()
+    assert "<html" in whole and 'id="handoff-form"' in whole
     response = agent.post(
         f"/chain/t/{parent.pk}/handoff",
         {"provider": world.vendor.party.pk, "subject": "Printer", "note": "Send a technician",
@@ -59,9 +68,18 @@ def test_a_bad_handoff_shows_field_errors(world: World) -> None:
     assert 'id="handoff-form"' in response.content.decode()
 
 
+def test_no_handoff_form_for_a_solved_ticket(world: World) -> None:
+    parent = world.ticket("contact")
+    actions.set_status(world.people["agent"], parent, actions.default_status("solved"))
+    agent = _browser(world, "agent")
+    assert agent.get(f"/chain/t/{parent.pk}/handoff").status_code == 404
+    assert 'href="/chain/t/' not in agent.get(f"/desk/t/{parent.pk}/").content.decode()
+
+
 def test_clients_and_vendors_cannot_hand_off(world: World) -> None:
     parent = world.ticket("contact")
     for role in ("contact", "vendor_user"):
+        assert _browser(world, role).get(f"/chain/t/{parent.pk}/handoff").status_code == 403
         response = _browser(world, role).post(
             f"/chain/t/{parent.pk}/handoff",
             {"provider": world.it.party.pk, "subject": "x", "note": "y"},
