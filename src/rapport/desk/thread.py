@@ -25,7 +25,18 @@ from django.utils.safestring import SafeString, mark_safe
 from rapport.desk.templatetags.rapport_ui import describe, filesize
 from rapport.directory.queries import Scope
 from rapport.tickets import queries as ticket_queries
-from rapport.tickets.models import Event, Message, Ticket
+from rapport.tickets.models import Attachment, Event, Message, Ticket
+
+# A name is all the thread shows of a person: not the dozen other columns.
+NAME_FIELDS = ("full_name", "first_name", "last_name", "username")
+MESSAGE_FIELDS = (
+    "id", "ticket_id", "author_id", "author_side", "is_internal", "channel", "body_html",
+    "created_at", *(f"author__{name}" for name in NAME_FIELDS),
+)  # fmt: skip
+EVENT_FIELDS = (
+    "id", "ticket_id", "actor_id", "created_at", "kind", "field", "old_value", "new_value",
+    "data", *(f"actor__{name}" for name in NAME_FIELDS),
+)  # fmt: skip
 
 THREAD_PAGE = 20
 HISTORY_PAGE = 30
@@ -94,15 +105,43 @@ def messages(
     scope: Scope, ticket: Ticket, *, before: Key | None = None, start: Key | None = None
 ) -> Page:
     """The latest messages (before `before`), or every message from `start` on."""
-    qs = ticket_queries.thread(scope, ticket)
+    # Attachments come by `_with_files`: the prefetch machinery cost more than the
+    # page's whole thread query.
+    qs = ticket_queries.thread(scope, ticket).prefetch_related(None).only(*MESSAGE_FIELDS)
     if start is None:
-        return _latest(qs, THREAD_PAGE, before)
-    rows = list(qs.filter(start.from_here()).order_by("created_at", "id")[:MAX_NEW])
-    return Page(rows, None, Key.of(rows[0]) if rows else start)
+        page = _latest(qs, THREAD_PAGE, before)
+    else:
+        rows = list(qs.filter(start.from_here()).order_by("created_at", "id")[:MAX_NEW])
+        page = Page(rows, None, Key.of(rows[0]) if rows else start)
+    _with_files(page.rows)
+    return page
+
+
+@dataclass(frozen=True)
+class File:
+    pk: int
+    filename: str
+    size: int
+
+
+def _with_files(rows: list[Message]) -> None:
+    """Each message's attachments as `message.files`, in one query for them all."""
+    files: dict[int, list[File]] = {m.pk: [] for m in rows}
+    if files:
+        found = (
+            Attachment.objects.filter(message_id__in=list(files))
+            .order_by("id")
+            .values_list("message_id", "id", "filename", "size")
+        )
+        for message_id, pk, filename, size in found:
+            files[message_id].append(File(pk, filename, size))
+    for m in rows:
+        m.files = files[m.pk]  # type: ignore[attr-defined]
 
 
 def events(scope: Scope, ticket: Ticket, *, before: Key | None = None) -> Page:
-    return _latest(ticket_queries.history(scope, ticket), HISTORY_PAGE, before)
+    qs = ticket_queries.history(scope, ticket).only(*EVENT_FIELDS)
+    return _latest(qs, HISTORY_PAGE, before)
 
 
 def _when(at: datetime) -> tuple[str, str]:
@@ -132,7 +171,7 @@ def message_html(m: Message) -> str:
     files = "".join(
         f'<li><a href="/api/v1/attachments/{int(a.pk)}" download>{escape(a.filename)} '
         f'<span class="muted">({escape(filesize(a.size))})</span></a></li>'
-        for a in m.attachments.all()
+        for a in m.files  # type: ignore[attr-defined]
     )
     iso, when = _when(m.created_at)
     return MESSAGE.format(

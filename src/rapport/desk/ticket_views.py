@@ -48,7 +48,7 @@ def _ticket(request: HttpRequest, number: int) -> Ticket:
     if number >= 2**63:  # beyond any key; the database would refuse the number
         raise Http404(f"There is no ticket #{number} you can see.")
     try:
-        return ticket_queries.get_ticket(my_scope(request), number)
+        return ticket_queries.get_ticket(my_scope(request), number, tags=False)
     except NotFound:
         raise Http404(f"There is no ticket #{number} you can see.")
 
@@ -94,7 +94,7 @@ def _fields_context(
         "assignable_options": [(p.pk, p.display_name) for p in _assignable(ticket)],
         "status_options": [(s.slug, s.name) for s in statuses],
         "field_errors": errors or {},
-        "tags": [t.name for t in ticket.tags.all()],
+        "tags": ticket_queries.tag_names_of(ticket),
         **perms,
     }
 

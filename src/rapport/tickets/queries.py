@@ -13,7 +13,7 @@ from rapport.core import search
 from rapport.core.errors import NotFound
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
-from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket
+from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket, TicketTag
 
 # Event kinds a client (or vendor user) may see in a ticket's history.
 CLIENT_EVENT_KINDS = frozenset({"created", "status", "reopened", "reply", "merged", "merged_into"})
@@ -79,10 +79,15 @@ def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
-def get_ticket(scope: Scope, number: int, *, field: str | None = None) -> Ticket:
+def get_ticket(scope: Scope, number: int, *, field: str | None = None, tags: bool = True) -> Ticket:
     """A ticket the person may see, or NotFound (never 403: that would confirm it exists);
-    `field` names the request field that gave the number, if any."""
-    ticket = with_list_joins(visible_tickets(scope)).filter(pk=number).first()
+    `field` names the request field that gave the number, if any. With `tags=False`
+    its tags are not prefetched: a page that shows only their names asks `tag_names_of`,
+    at a fraction of the prefetch's cost."""
+    qs = with_list_joins(visible_tickets(scope))
+    if not tags:
+        qs = qs.prefetch_related(None)
+    ticket = qs.filter(pk=number).first()
     if ticket is None:
         raise NotFound(f"There is no ticket #{number} you can see.", field=field)
     return ticket
@@ -182,6 +187,14 @@ def get_attachment(scope: Scope, attachment_id: int) -> Attachment:
     if attachment.message.is_internal and not can_see_internal(scope, ticket):
         raise NotFound("No such attachment.")
     return attachment
+
+
+def tag_names_of(ticket: Ticket) -> list[str]:
+    return list(
+        TicketTag.objects.filter(ticket_id=ticket.pk)
+        .order_by("tag__name")
+        .values_list("tag__name", flat=True)
+    )
 
 
 def statuses() -> list[Status]:
