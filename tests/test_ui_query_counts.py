@@ -78,7 +78,7 @@ def test_desk_ticket_page_is_constant_in_thread_length(world: World) -> None:
         actions.reply(world.contact, long, body=f"Answer {i}")
         actions.tag(world.agent, long, [f"t{i}"])
     assert child.parent_id == long.pk
-    for suffix in ("", "thread", "history"):
+    for suffix in ("", "thread", "history", "clocks", "agreement"):
         small = _count(lambda s=suffix: browser.get(f"/desk/t/{short.pk}/{s}"))
         large = _count(lambda s=suffix: browser.get(f"/desk/t/{long.pk}/{s}"))
         assert small == large, suffix

@@ -81,3 +81,34 @@ def test_client_filter_by_typing_and_sort_by_subject(
     expect(page).to_have_url(re.compile(r"client=\d+"))
     expect(rows).to_have_text(["Delta", "Alpha"])  # still sorted Z–A
     expect(page.get_by_label("Client", exact=True)).to_have_value("Initech")
+
+
+def test_change_the_agreement_and_the_clock_panel_follows(
+    page: Page, live_server: Any, world: World
+) -> None:
+    from datetime import date
+
+    from rapport.agreements import actions as agreement_actions
+
+    ticket = world.ticket("contact", subject="Printer")
+    agreement_actions.create_agreement(
+        None, name="Globex premium", kind="sla", provider=world.support.party,
+        client=world.customer.party, calendar=world.calendar, active_from=date(2020, 1, 1),
+        targets=[{"priority": "normal", "first_response_minutes": 60, "resolution_minutes": 480}],
+    )  # fmt: skip
+    sign_in(page, live_server.url, "agent")
+    page.goto(f"{live_server.url}/desk/t/{ticket.pk}/")
+    panel = page.locator("#sla-block")
+    expect(panel).to_contain_text("Service levels")
+    before = panel.inner_text()
+
+    page.get_by_role("link", name="Change agreement").click()
+    choice = page.get_by_label("Agreement", exact=True)
+    expect(choice).to_be_focused()
+    choice.select_option(label="Globex premium · SLA (customer)")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#fields")).to_contain_text("Globex premium")
+    expect(page.locator("#fields [role=status]")).to_contain_text("Agreement changed")
+    expect(page.locator("#history")).to_contain_text("agreement Globex premium applies")
+    expect(panel).not_to_have_text(before)  # new due times, without a reload
+    assert Ticket.objects.get(pk=ticket.pk).agreement.name == "Globex premium"  # type: ignore[union-attr]

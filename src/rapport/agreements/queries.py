@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from rapport.agreements.models import Agreement, Calendar
 from rapport.core.reference import Snapshot
@@ -78,6 +78,19 @@ def why_not_applicable(agreement: Agreement, client: Party, provider: Party, day
     ):
         return f"{agreement.name} is not in force on {day.isoformat()}."
     return ""
+
+
+def applicable_agreements(client: Party, provider: Party, day: date) -> list[Agreement]:
+    """The agreements a ticket from `client` to `provider` may be put under on `day`
+    (`why_not_applicable` says "" for each), the one `match_agreement` picks first."""
+    parties = Q(client=client)
+    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
+        parties |= Q(client__kind=PartyKind.OWN)
+    return list(
+        Agreement.objects.filter(active_on(day), parties, provider=provider)
+        .annotate(exact=Case(When(client=client, then=1), default=0))
+        .order_by("-exact", "-active_from", "-id")
+    )
 
 
 def provider_agreements(ref: Snapshot, provider_id: int) -> list[Agreement]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from rapport.agreements.models import Agreement
 from rapport.core.choices import Priority
 from rapport.desk.queries import SORTS, client_parties
 from rapport.directory.models import Party, Person
@@ -101,6 +102,16 @@ class SubjectForm(forms.Form):
     # Blank and over-long subjects are refused by tickets.actions.set_subject, in
     # the same words as everywhere else; the form only caps what it reads.
     subject = forms.CharField(max_length=1000, strip=True, required=False, label="Subject")
+
+
+class AgreementForm(forms.Form):
+    agreement = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: object, agreements: list[Agreement], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["agreement"].choices = [("", "No agreement")] + [  # type: ignore[attr-defined]
+            (str(a.pk), f"{a.name} · {a.get_kind_display()}") for a in agreements
+        ]
 
 
 class StatusForm(forms.Form):

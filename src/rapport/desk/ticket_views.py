@@ -15,8 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.agreements.models import Agreement
+from rapport.agreements.queries import applicable_agreements
 from rapport.chain import views as chain_views
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
@@ -26,6 +28,7 @@ from rapport.desk import thread as desk_thread
 from rapport.desk.access import is_htmx, me, my_scope, staff_required
 from rapport.desk.forms import (
     PRIORITY_CHOICES,
+    AgreementForm,
     AssignForm,
     MergeForm,
     NoteForm,
@@ -79,6 +82,7 @@ def _permissions(scope: Scope, ticket: Ticket) -> dict[str, bool]:
         "can_merge": internal and ticket.merged_into_id is None,
         "open_thread": ticket.merged_into_id is None and ticket.status_category != "closed",
         "can_rename": provider and ticket.merged_into_id is None,
+        "can_change_agreement": provider and ticket.merged_into_id is None,
     }
 
 
@@ -316,6 +320,49 @@ def set_priority(request: HttpRequest, number: int) -> HttpResponse:
     return _inline(
         request, number, lambda t, s: PriorityForm(request.POST), change, "Priority changed."
     )
+
+
+def _agreements(ticket: Ticket) -> list[Agreement]:
+    day = clock.now().date()
+    return applicable_agreements(ticket.client_party, ticket.provider_party, day)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+@never_cache
+def set_agreement(request: HttpRequest, number: int) -> HttpResponse:
+    """GET: the choice of agreements the ticket may be put under (asked for only when
+    an agent opens "Change", so the ticket page never pays for the list); a fragment
+    for htmx, else a page of its own. POST: change it, and the clocks with it."""
+    if request.method == "GET":
+        ticket = _ticket(request, number)
+        if not _permissions(my_scope(request), ticket)["can_change_agreement"]:
+            raise Http404(f"The agreement of #{ticket.pk} is not yours to change.")
+        form = AgreementForm(
+            initial={"agreement": ticket.agreement_id}, agreements=_agreements(ticket)
+        )
+        context = {"ticket": ticket, "agreement_form": form}
+        template = "desk/_agreement_form.html" if is_htmx(request) else "desk/agreement.html"
+        return render(request, template, context)
+
+    def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
+        chosen = next((a for a in _agreements(ticket) if a.pk == data["agreement"]), None)
+        return actions.set_agreement(me(request), ticket, chosen)
+
+    return _inline(
+        request, number, lambda t, s: AgreementForm(request.POST, agreements=_agreements(t)),
+        change, "Agreement changed; the clocks follow it.",
+    )  # fmt: skip
+
+
+@require_GET
+@staff_required
+@never_cache
+def clocks(request: HttpRequest, number: int) -> HttpResponse:
+    """The clock panel again, after a change that may have moved its due times."""
+    ticket = _ticket(request, number)
+    context = {"ticket": ticket, **desk_sla.ticket_panel(my_scope(request), ticket, clock.now())}
+    return render(request, "desk/_sla_block.html", context)
 
 
 @require_POST
