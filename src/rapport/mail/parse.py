@@ -125,6 +125,10 @@ def parse(
         from_name, from_address = _first_address(address_headers.get("sender", ""))
     ids = message_ids(headers.get("message-id", ""))
     text, html, attachments = _bodies(msg, spooled)
+    # Imported here: `unwrap` builds on this module's parts.
+    from rapport.mail.unwrap import expand
+
+    text, html, attachments = expand(text, html, attachments)
     defects = [type(d).__name__ for d in msg.defects]
     report_type = msg.get_param("report-type", "", header="content-type")
     return ParsedMail(
