@@ -152,7 +152,8 @@ def _when(at: datetime) -> tuple[str, str]:
 MESSAGE = (
     '<article class="msg {css}" id="m{pk}" aria-label="{kind} from {label}">'
     '<header class="msg-head"><strong>{author}</strong> {badge} '
-    '<time datetime="{iso}">{when}</time> <span class="muted small">{channel}</span></header>'
+    '<time datetime="{iso}">{when}</time> <span class="muted small">{channel}</span>{original}'
+    "</header>"
     '<div class="msg-body">{body}</div>{files}</article>'
 )
 BADGES = {
@@ -184,6 +185,13 @@ def message_html(m: Message) -> str:
         iso=iso,
         when=when,
         channel=escape(str(m.get_channel_display())),
+        # The whole e-mail, headers and quoted history included, as it arrived.
+        original=(
+            f' <a class="muted small" href="/api/v1/tickets/{int(m.ticket_id)}/messages/'
+            f'{int(m.pk)}/original.eml" download>original</a>'
+            if m.channel == "email"
+            else ""
+        ),
         body=m.body_html,  # sanitised when stored (core.sanitize)
         files=f'<ul class="attachments" aria-label="Attachments">{files}</ul>' if files else "",
     )
