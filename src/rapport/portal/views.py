@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES, StatusCategory
 from rapport.core.errors import Invalid, NotFound, RapportError
 from rapport.core.pagination import paginate
@@ -25,6 +26,8 @@ from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
 from rapport.portal import queries
 from rapport.portal.forms import ReplyForm, RequestForm
+from rapport.sla.badges import badge_html
+from rapport.sla.queries import badges_by_number, ticket_clocks
 from rapport.tickets import actions
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.forms import run_action, upload_all
@@ -65,10 +68,15 @@ def home(request: HttpRequest) -> HttpResponse:
             cursor=None, limit=queries.PAGE_SIZE, is_datetime=True,
             fetch=ticket_queries.with_list_joins,
         )  # fmt: skip
+    # Vendors and contractors work the handed tab under their UC: its clocks are theirs.
+    badges = {}
+    if tab.slug == queries.HANDED.slug:
+        views = badges_by_number([t.pk for t in rows], clock.now())
+        badges = {number: badge_html(view) for number, view in views.items()}
     context = {
         "tabs": tabs,
         "tab": tab,
-        "rows": rows,
+        "rows": [(t, badges.get(t.pk, "")) for t in rows],
         "next_url": f"?tab={tab.slug}&cursor={next_cursor}" if next_cursor else None,
         "first_url": f"?tab={tab.slug}" if cursor else None,
         "error": error,
@@ -146,6 +154,9 @@ def _page(
         "thread": list(ticket_queries.thread(scope, ticket).filter(is_internal=False)),
         "form": form or ReplyForm(),
         "provider_side": provider_side,
+        # The side that provides is measured by these clocks, a vendor under its UC.
+        "show_clocks": provider_side,
+        "clocks": ticket_clocks(ticket, clock.now()) if provider_side else [],
         "open_thread": ticket.merged_into_id is None
         and ticket.status_category != StatusCategory.CLOSED,
         "can_resolve": ticket.merged_into_id is None

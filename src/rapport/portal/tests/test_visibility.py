@@ -70,3 +70,20 @@ def test_staff_opening_the_portal_see_no_notes(world: World) -> None:
 
 def test_anonymous_is_sent_to_sign_in(world: World) -> None:
     assert Client().get("/portal/").status_code == 302
+
+
+def test_vendor_users_see_the_clocks_they_are_measured_by(world: World) -> None:
+    handed = world.handoff()
+    assert handed.agreement is not None  # PrintCo's UC applies
+    vendor = signed_in(world, "vendor_user")
+    listing = vendor.get("/portal/?tab=handed").content.decode()
+    assert '<th scope="col">Due</th>' in listing
+    assert re.search(r'class="sla-badge sla-\w+"[^>]*><time [^>]*>First response in ', listing)
+    page = vendor.get(f"/portal/r/{handed.pk}/").content.decode()
+    assert "Service levels" in page and "First response" in page and "due <time" in page
+    # The customer is not shown the clocks of the agreement that measures us.
+    mine = world.ticket("contact")
+    assert mine.agreement is not None
+    contact = signed_in(world, "contact")
+    assert "Service levels" not in contact.get(f"/portal/r/{mine.pk}/").content.decode()
+    assert "sla-badge" not in contact.get("/portal/").content.decode()
