@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from rapport.agreements.models import Agreement
 from rapport.core.errors import RapportError
 from rapport.directory.models import Person
+from rapport.directory.queries import scope_for
 from rapport.surveys import actions, links, queries
-from rapport.surveys.models import SCALES, Survey
+from rapport.surveys.forms import SurveySettingsForm
+from rapport.surveys.models import SCALES, Survey, SurveySettings
 
 
 def _by_token(request: HttpRequest, token: str) -> tuple[Survey | None, HttpResponse | None]:
@@ -107,3 +112,38 @@ def _handle(request: HttpRequest, survey: Survey, *, by_link: bool) -> HttpRespo
     except RapportError as exc:
         return _page(request, survey, action=request.path, errors=[exc.detail], status=exc.status)
     return _page(request, survey, action=request.path, errors=[], thanks=True)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """What an agreement's clients are asked once their ticket is solved: staff read
+    it, admins change it (through `actions.configure`, which enforces both)."""
+    person = cast(Person, request.user)
+    scope = scope_for(person)
+    if not scope.is_staff:
+        raise PermissionDenied("Survey settings are for our staff.")
+    agreement = Agreement.objects.select_related("provider", "client").filter(pk=agreement_id)
+    found = agreement.first()
+    if found is None:
+        raise Http404("No such agreement.")
+    row = SurveySettings.objects.filter(agreement=found).first()
+    status = 200
+    if request.method == "POST":
+        if not scope.is_admin:
+            raise PermissionDenied("Only an admin can change survey settings.")
+        form = SurveySettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.configure(person, found, **form.cleaned_data)
+            except RapportError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.detail)
+            else:
+                messages.success(request, "Survey settings saved.")
+                return redirect("surveys:settings", agreement_id=found.pk)
+        status = 422
+    else:
+        form = SurveySettingsForm(initial=SurveySettingsForm.initial_for(row))
+    context = {"agreement": found, "form": form, "is_admin": scope.is_admin, "saved": row}
+    return render(request, "surveys/settings.html", context, status=status)
