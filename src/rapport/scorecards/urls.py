@@ -11,5 +11,6 @@ urlpatterns = [
     path("tickets", views.tickets, name="tickets"),
     path("export.<str:fmt>", views.export, name="export"),
     path("weighted/", views.weighted_list, name="weighted-list"),
+    path("weighted/new", views.weighted_new, name="weighted-new"),
     path("weighted/<int:card_id>", views.weighted_card, name="weighted"),
 ]

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.core import clock, errors
-from rapport.directory.models import Person
+from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
-from rapport.scorecards import charts, engine, exports, queries, weighted
+from rapport.scorecards import actions, charts, engine, exports, queries, weighted
 from rapport.scorecards.exports import LABELS
+from rapport.scorecards.forms import RatingForm, WeightedForm
+from rapport.scorecards.models import Criterion
 from rapport.scorecards.periods import KINDS, Period, last_periods, period_containing
 from rapport.surveys.queries import measured_parties, recent_comments
 
@@ -112,16 +115,80 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
+def _card_page(
+    request: HttpRequest, scope: Scope, card: Any, form: RatingForm | None = None, status: int = 200
+) -> HttpResponse:
+    today = clock.now().date()
+    result = weighted.evaluate(scope, card, today)
+    manual = [c for c in card.criteria.all() if c.metric == Criterion.MANUAL]
+    context = {
+        "card": card,
+        "result": result,
+        # Managers rate the manual criteria at review, for the period containing today.
+        "can_rate": scope.sees_everything and bool(manual),
+        "rating_form": form or RatingForm(criteria=manual),
+        "period": period_containing(card.period_kind, today),
+    }
+    return render(request, "scorecards/weighted.html", context, status=status)
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def weighted_card(request: HttpRequest, card_id: int) -> HttpResponse:
     scope = _scope(request)
     try:
         card = queries.get_weighted(scope, card_id)
     except errors.NotFound:
         raise Http404("No such scorecard.")
-    result = weighted.evaluate(scope, card, clock.now().date())
-    return render(request, "scorecards/weighted.html", {"card": card, "result": result})
+    if request.method == "GET":
+        return _card_page(request, scope, card)
+    form = RatingForm(request.POST, criteria=list(card.criteria.all()))
+    if form.is_valid():
+        criterion = next(c for c in card.criteria.all() if c.pk == form.cleaned_data["criterion"])
+        try:
+            actions.rate(
+                cast(Person, request.user), criterion, day=clock.now().date(),
+                score=form.cleaned_data["score"], note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except errors.PermissionDenied as denied:
+            raise PermissionDenied(denied.detail)
+        except errors.RapportError as error:
+            form.add_error("score" if error.field == "score" else None, error.detail)
+        else:
+            messages.success(request, f"Rated {criterion.name}.")
+            return redirect("scorecards:weighted", card_id=card.pk)
+    return _card_page(request, scope, card, form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def weighted_new(request: HttpRequest) -> HttpResponse:
+    """Set up a weighted scorecard (managers and admins, as `actions.create_weighted`)."""
+    scope = _scope(request)
+    if not scope.sees_everything:
+        raise PermissionDenied("Only a manager or an admin can set up scorecards.")
+    status = 200
+    if request.method == "POST":
+        form = WeightedForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                card = actions.create_weighted(
+                    cast(Person, request.user),
+                    provider=Party.objects.get(pk=data["provider"]), name=data["name"],
+                    criteria=form.criteria(), period_kind=data["period_kind"],
+                    history=data["history"], standings=data["standings"],
+                )  # fmt: skip
+            except errors.RapportError as error:
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, error.detail)
+            else:
+                messages.success(request, f"Scorecard “{card.name}” set up.")
+                return redirect("scorecards:weighted", card_id=card.pk)
+        status = 422
+    else:
+        form = WeightedForm()
+    return render(request, "scorecards/weighted_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -131,4 +198,5 @@ def weighted_list(request: HttpRequest) -> HttpResponse:
     cards = list(queries.visible_weighted(scope))
     today = clock.now().date()
     results = [weighted.evaluate(scope, card, today) for card in cards]
-    return render(request, "scorecards/weighted_list.html", {"results": results})
+    context = {"results": results, "can_create": scope.sees_everything}
+    return render(request, "scorecards/weighted_list.html", context)
