@@ -221,6 +221,12 @@ def _notification(kind: str, message: Message, person: Person) -> OutboundMessag
     )  # fmt: skip
 
 
+# Mail sent on a schedule, at most once per period (digests: one per provider, kept
+# once by `DigestSent`), answers no mail and so cannot loop: the hourly limit is not
+# for it, and it does not use up the limit of the mail that reacts to mail.
+SCHEDULED_KINDS = frozenset({"digest"})
+
+
 def queue_mail(
     *,
     to: str,
@@ -236,8 +242,8 @@ def queue_mail(
 ) -> OutboundMessage:
     """Record one e-mail and send it from the worker once the transaction commits.
 
-    Mail to our own mailboxes, or beyond the hourly limit per recipient, is
-    recorded as not sent (`suppressed`) with the reason.
+    Mail to our own mailboxes, or beyond the hourly limit per recipient (scheduled
+    kinds aside), is recorded as not sent (`suppressed`) with the reason.
     """
     to = to.strip().lower()
     now = clock.now()
@@ -248,12 +254,16 @@ def queue_mail(
     state, reason = OutboundState.QUEUED, ""
     if Mailbox.objects.filter(address=to).exists():
         state, reason = OutboundState.SUPPRESSED, "addressed to one of our own mailboxes"
-    else:
-        recent = OutboundMessage.objects.filter(
-            to_address=to,
-            created_at__gte=now - timedelta(hours=1),
-            state__in=[OutboundState.QUEUED, OutboundState.SENT],
-        ).count()
+    elif kind not in SCHEDULED_KINDS:
+        recent = (
+            OutboundMessage.objects.filter(
+                to_address=to,
+                created_at__gte=now - timedelta(hours=1),
+                state__in=[OutboundState.QUEUED, OutboundState.SENT],
+            )
+            .exclude(kind__in=SCHEDULED_KINDS)
+            .count()
+        )
         if recent >= settings.RAPPORT_MAIL_RATE_PER_HOUR:
             state, reason = OutboundState.SUPPRESSED, "hourly limit for this recipient reached"
     outbound = OutboundMessage.objects.create(

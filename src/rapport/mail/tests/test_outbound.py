@@ -108,6 +108,22 @@ def test_per_recipient_hourly_limit_stops_loops(
     assert len([m for m in sink.messages if m["To"] == "contact@example.com"]) == 3
 
 
+def test_digests_are_not_held_back_by_the_loop_limit(
+    world: World, mailbox: Mailbox, settings: pytest.FixtureRequest
+) -> None:
+    """A manager of many providers gets each provider's digest at once; that must not
+    cost them the digests beyond the limit, nor the notifications of the hour."""
+    settings.RAPPORT_MAIL_RATE_PER_HOUR = 3  # type: ignore[attr-defined]
+    to = "manager@example.com"
+    digests = [
+        outbound.queue_mail(to=to, subject=f"Provider {i}", text="figures", kind="digest")
+        for i in range(8)
+    ]
+    assert {d.state for d in digests} == {OutboundState.QUEUED}
+    notes = [outbound.queue_mail(to=to, subject=f"Ticket {i}", text="x") for i in range(4)]
+    assert [n.state for n in notes] == [OutboundState.QUEUED] * 3 + [OutboundState.SUPPRESSED]
+
+
 def test_mail_to_our_own_mailbox_is_never_sent(world: World, mailbox: Mailbox) -> None:
     sent = outbound.queue_mail(to=SUPPORT.upper(), subject="x", text="y")
     assert sent.state == OutboundState.SUPPRESSED
