@@ -123,8 +123,13 @@ def target_us(c: ClockLike) -> int:
 def used_us(c: ClockLike, cal: CompiledCalendar, now: datetime) -> int:
     """Business time the clock has used up to `now`."""
     if c.state == ClockState.RUNNING and c.running_since is not None:
-        return c.used_us + max(0, cal.between(to_us(c.running_since), to_us(now)))
+        return used_until(c.used_us, to_us(c.running_since), cal, to_us(now))
     return c.used_us
+
+
+def used_until(used: int, running_since: int, cal: CompiledCalendar, now: int) -> int:
+    """`used_us` of a running clock in integer microseconds (the sweeper's form)."""
+    return used + max(0, cal.between(running_since, now))
 
 
 def _due(c: TicketClock, cal: CompiledCalendar) -> datetime | None:
@@ -141,13 +146,23 @@ def next_check(c: ClockLike, cal: CompiledCalendar, levels: Sequence[int]) -> da
     """The next instant the sweeper must look at this clock (a threshold or the breach)."""
     if c.state != ClockState.RUNNING or c.running_since is None:
         return None
+    at = next_check_us(to_us(c.running_since), c.used_us, target_us(c), c.warned_percent, cal,
+                       levels)  # fmt: skip
+    return None if at is None else from_us(at)
+
+
+def next_check_us(
+    running_since: int, used: int, target: int, warned: int, cal: CompiledCalendar,
+    levels: Sequence[int],
+) -> int | None:  # fmt: skip
+    """`next_check` of a running clock in integer microseconds (the sweeper's form)."""
     for level in levels:
-        if level <= c.warned_percent:
+        if level <= warned:
             continue
-        need = -(-level * target_us(c) // 100)  # rounded up: at that instant it is crossed
-        if need <= c.used_us:
-            return c.running_since  # crossed already (e.g. a shorter target): look now
-        return from_us(cal.add(to_us(c.running_since), need - c.used_us))
+        need = -(-level * target // 100)  # rounded up: at that instant it is crossed
+        if need <= used:
+            return running_since  # crossed already (e.g. a shorter target): look now
+        return cal.add(running_since, need - used)
     return None
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,8 +30,14 @@ from rapport.core.choices import Clock
 from rapport.core.errors import RapportError
 from rapport.core.notifications import notify
 from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
-from rapport.sla.business_time import MINUTE_US, CompiledCalendar, compile_calendar, from_us
-from rapport.sla.clocks import BREACH, levels_of, next_check, target_us, used_us
+from rapport.sla.business_time import (
+    MINUTE_US,
+    CompiledCalendar,
+    compile_calendar,
+    from_us,
+    to_us,
+)
+from rapport.sla.clocks import BREACH, levels_of, next_check_us, used_until
 from rapport.sla.models import Escalation, EscalationAction, Recipient, TicketClock
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Event, Ticket
@@ -56,7 +62,11 @@ class SweepResult:
 
 @dataclass(slots=True)
 class _Clock:
-    """The columns of a clock the sweeper needs: no model instances for 10,000 rows."""
+    """The columns of a clock the sweeper needs: no model instances for 10,000 rows.
+
+    Instants stay integer microseconds since the epoch, as read and as the calendar
+    arithmetic takes them: a datetime is made only for what is written out.
+    """
 
     pk: int
     ticket_id: int
@@ -64,13 +74,12 @@ class _Clock:
     cycle: int
     agreement_id: int
     target_minutes: int
-    state: str
-    running_since: datetime | None
+    running_since: int | None
     used_us: int
-    due_at: datetime | None
-    breached_at: datetime | None
+    due_at: int | None
+    breached_at: int | None
     warned_percent: int
-    next_check_at: datetime | None = None
+    next_check_at: int | None = None
 
 
 def sweep(now: datetime | None = None, *, batch: int = BATCH) -> SweepResult:
@@ -117,7 +126,8 @@ _MAX_LOST_BATCHES = 20
 
 
 _DUE = "next_check_at <= %s AND state = 'running'"
-_COLUMNS = ("id", "ticket_id", "kind", "cycle", "agreement_id", "target_minutes", "state",
+# In _Clock's field order: a claimed row becomes a _Clock as it comes.
+_COLUMNS = ("id", "ticket_id", "kind", "cycle", "agreement_id", "target_minutes",
             "running_since", "used_us", "due_at", "breached_at", "warned_percent")  # fmt: skip
 _TIMES = ("running_since", "due_at", "breached_at")
 
@@ -155,14 +165,7 @@ def claim(now: datetime, limit: int) -> list[_Clock]:
         sql += " FOR UPDATE SKIP LOCKED"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_to_db(now), limit])
-        return [
-            _Clock(pk, ticket, kind, cycle, agreement, target, state,
-                   None if since is None else from_us(since), used,
-                   None if due is None else from_us(due),
-                   None if breached is None else from_us(breached), warned)
-            for (pk, ticket, kind, cycle, agreement, target, state, since, used, due, breached,
-                 warned) in cursor.fetchall()
-        ]  # fmt: skip
+        return [_Clock(*row) for row in cursor.fetchall()]
 
 
 class _Taken(Exception):
@@ -179,8 +182,20 @@ def _to_db(value: datetime | None) -> Any:
     return value.replace(tzinfo=None).isoformat(sep=" ")
 
 
-def _json_time(value: datetime | None) -> str:
-    return f'"{value.isoformat()}"' if value is not None else "null"
+def _iso(us: int) -> str:
+    return from_us(us).isoformat()
+
+
+def _json_time(us: int | None) -> str:
+    return f'"{_iso(us)}"' if us is not None else "null"
+
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def _sqlite_time(us: int | None) -> str | None:
+    """As `_to_db` writes the same instant (Django's text for SQLite), from microseconds."""
+    return None if us is None else (_NAIVE_EPOCH + timedelta(microseconds=us)).isoformat(sep=" ")
 
 
 class _Context:
@@ -210,32 +225,36 @@ def _handle(clocks: list[_Clock], now: datetime) -> SweepResult:
     warned: list[tuple[Any, ...]] = []
     breached: list[int] = []
     to_escalate: list[tuple[_Clock, Escalation, int]] = []
-    stamp = _to_db(now)
+    stamp, now_us = _to_db(now), to_us(now)
     for c in clocks:
         cal, levels = ctx.calendars[c.agreement_id], ctx.levels[c.agreement_id]
-        used = used_us(c, cal, now)
-        crossed = [lv for lv in levels if lv > c.warned_percent and lv * target_us(c) <= used * 100]
+        since, target = c.running_since, c.target_minutes * MINUTE_US
+        # Claimed clocks are running; one without a start has only the time it had.
+        used = c.used_us if since is None else used_until(c.used_us, since, cal, now_us)
+        crossed = [lv for lv in levels if lv > c.warned_percent and lv * target <= used * 100]
         # The event's data as JSON by hand: json.dumps is a tenth of a sweep, and
         # these values are identifiers, numbers and ISO timestamps only.
         data = (f'{{"clock": "{c.kind}", "cycle": {c.cycle}, '
                 f'"target_minutes": {c.target_minutes}, '
                 f'"used_minutes": {round(used / MINUTE_US, 2)}')  # fmt: skip
         if BREACH in crossed:
-            c.breached_at = c.breached_at or c.due_at or now
+            if c.breached_at is None:  # as the UPDATE: COALESCE(breached_at, due_at, now)
+                c.breached_at = c.due_at if c.due_at is not None else now_us
             c.warned_percent = BREACH
-            data += f', "due_at": "{c.breached_at.isoformat()}"}}'
+            data += f', "due_at": "{_iso(c.breached_at)}"}}'
             events.append((c.ticket_id, stamp, "sla_breached", c.kind, data))
             breached.append(c.pk)
             result.breaches += 1
         else:
             if crossed:
                 c.warned_percent = crossed[-1]
-                due = f'"{c.due_at.isoformat()}"' if c.due_at else "null"
-                data += f', "percent": {c.warned_percent}, "due_at": {due}}}'
+                data += f', "percent": {c.warned_percent}, "due_at": {_json_time(c.due_at)}}}'
                 events.append((c.ticket_id, stamp, "sla_warning", c.kind, data))
                 result.warnings += 1
-            c.next_check_at = next_check(c, cal, levels)
-            warned.append((c.warned_percent, _to_db(c.next_check_at), c.pk))
+            if since is not None:
+                c.next_check_at = next_check_us(since, c.used_us, target, c.warned_percent,
+                                                cal, levels)  # fmt: skip
+            warned.append((c.warned_percent, c.next_check_at, c.pk))
         for esc in ctx.escalations[c.agreement_id]:
             if esc.at_percent in crossed and esc.clock in ("", c.kind):
                 to_escalate.append((c, esc, esc.at_percent))
@@ -300,7 +319,7 @@ def _write(
             cursor.executemany(
                 f"UPDATE {table} SET warned_percent = %s, next_check_at = %s "  # noqa: S608
                 f"WHERE id = %s AND {_DUE}",
-                [(*row, now) for row in warned],
+                [(w, _sqlite_time(n), pk, now) for w, n, pk in warned],
             )
             done += cursor.rowcount
         if done != len(breached) + len(warned):

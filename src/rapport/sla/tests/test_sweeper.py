@@ -61,6 +61,26 @@ def test_warnings_then_the_breach_each_once(world: World) -> None:
     assert sweep(at(2026, 3, 10, 12, 0)).warnings == 1
 
 
+def test_the_log_names_due_times_and_the_next_check_is_the_next_threshold(world: World) -> None:
+    with clock.travel_to(at(2026, 3, 10, 10, 0)):
+        ticket = urgent(world)  # first response due 10:30 Berlin (9:30 UTC)
+    sweep(at(2026, 3, 10, 10, 15))
+    fr = TicketClock.objects.get(ticket=ticket, kind="first_response")
+    assert fr.warned_percent == 50
+    assert fr.next_check_at == at(2026, 3, 10, 10, 22) + timedelta(seconds=30)  # 75 % of 30 min
+    sweep(at(2026, 3, 10, 10, 31))
+    logged = [
+        e.data
+        for e in Event.objects.filter(ticket=ticket, kind__in=["sla_warning", "sla_breached"])
+    ]
+    assert logged == [
+        {"clock": "first_response", "cycle": 1, "target_minutes": 30, "used_minutes": 15.0,
+         "percent": 50, "due_at": "2026-03-10T09:30:00+00:00"},
+        {"clock": "first_response", "cycle": 1, "target_minutes": 30, "used_minutes": 31.0,
+         "due_at": "2026-03-10T09:30:00+00:00"},
+    ]  # fmt: skip
+
+
 def test_a_sweeper_that_was_away_records_only_the_breach(world: World) -> None:
     with clock.travel_to(at(2026, 3, 10, 10, 0)):
         ticket = urgent(world)
