@@ -68,13 +68,13 @@ def seed(tickets: int) -> dict[str, int]:
         created = "datetime(%s, '+' || ((i - 1) * %s) || ' seconds')"
     columns = ("subject, requester_id, client_party_id, provider_party_id, agreement_id, "
                "priority, status_id, status_category, channel, message_count, reopen_count, "
-               "created_at, updated_at, solved_at, parent_id")  # fmt: skip
+               "created_at, updated_at, solved_at, parent_id, chain_root_id")  # fmt: skip
     began = time.perf_counter()
     with connection.cursor() as cursor:
         roots = (
             f"INSERT INTO {t} ({columns}) SELECT 'Bench ticket', %s, %s, %s, %s, 2, %s, "
             f"'solved', 'web', 1, CASE WHEN i %% 17 = 0 THEN 1 ELSE 0 END, {created}, "
-            f"{created}, {created}, NULL {numbers}"
+            f"{created}, {created}, NULL, NULL {numbers}"
         )
         params = [world.contact.pk, world.customer.party_id, world.support.party_id,
                   world.sla.pk, solved.pk, start, step, start, step, start, step]  # fmt: skip
@@ -86,7 +86,7 @@ def seed(tickets: int) -> dict[str, int]:
         cursor.execute(
             f"INSERT INTO {t} ({columns}) SELECT 'Bench hand-off', requester_id, %s, "  # noqa: S608
             "CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, "
-            "2, status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id "
+            "2, status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id, id "
             f"FROM {t} WHERE parent_id IS NULL AND id %% 10 < 3",
             [world.support.party_id, world.it.party_id, world.vendor.party_id, world.ola.pk,
              world.uc.pk],
@@ -94,8 +94,8 @@ def seed(tickets: int) -> dict[str, int]:
         # A third of IT's hand-offs go on to PrintCo: chains of three links.
         cursor.execute(
             f"INSERT INTO {t} ({columns}) SELECT 'Bench part', requester_id, %s, %s, %s, 2, "  # noqa: S608
-            "status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id "
-            f"FROM {t} WHERE provider_party_id = %s AND parent_id IS NOT NULL "
+            "status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id, "
+            f"chain_root_id FROM {t} WHERE provider_party_id = %s AND parent_id IS NOT NULL "
             "AND parent_id %% 3 = 0",
             [world.it.party_id, world.vendor.party_id, world.uc.pk, world.it.party_id],
         )
