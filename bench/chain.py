@@ -6,7 +6,8 @@
 N customer tickets of Globex to Support, opened evenly over a quarter; 30 % of
 them handed off (to IT under its OLA or to PrintCo under its UC, alternately),
 and a third of IT's hand-offs handed on to PrintCo. Every ticket has a fulfilled
-resolution clock, about a third of them breached. The tickets and clocks are
+resolution clock, about a third of them breached; a third of the customer tickets
+have an answered survey (CSAT and NPS). The tickets, clocks and surveys are
 bulk-inserted with one INSERT … SELECT each (test data, as in the main bench);
 the analytics and the relationship map are then read through the API with
 Django's test client, in process, as a manager would.
@@ -52,11 +53,12 @@ def seed(tickets: int) -> dict[str, int]:
 
     from rapport.core.testing import build_world
     from rapport.sla.models import TicketClock
+    from rapport.surveys.models import Survey
     from rapport.tickets.models import Status, Ticket
 
     world = build_world()
     solved = Status.objects.get(slug="solved")
-    t, c = Ticket._meta.db_table, TicketClock._meta.db_table
+    t, c, s = Ticket._meta.db_table, TicketClock._meta.db_table, Survey._meta.db_table
     start = connection.ops.adapt_datetimefield_value(QUARTER_START)
     step = int(QUARTER.total_seconds() // tickets)
     if connection.vendor == "postgresql":
@@ -109,6 +111,16 @@ def seed(tickets: int) -> dict[str, int]:
             "(id %% 900) * 60000000, NULL, CASE WHEN id %% 900 > 600 THEN created_at END, "
             f"solved_at, 0, NULL FROM {t}",
             [],
+        )
+        # A third of the customers answered their survey: CSAT 1–5 and NPS 0–10.
+        cursor.execute(
+            f"INSERT INTO {s} (ticket_id, agreement_id, provider_party_id, agent_id, "  # noqa: S608
+            "respondent_id, metrics, ask_comment, state, reason, created_at, send_at, sent_at, "
+            "answered_at, csat, ces, nps, comment) "
+            "SELECT id, agreement_id, provider_party_id, NULL, requester_id, %s, FALSE, "
+            "'answered', '', solved_at, solved_at, solved_at, solved_at, 1 + id %% 5, NULL, "
+            f"id %% 11, '' FROM {t} WHERE parent_id IS NULL AND id %% 3 = 0",
+            ['["csat", "nps"]'],
         )
         cursor.execute("ANALYZE")
         cursor.execute(f"SELECT COUNT(*), COUNT(parent_id) FROM {t}")  # noqa: S608

@@ -11,8 +11,9 @@ off from them, at any depth (a recursive query over `Ticket.parent`).
   than its target, recorded or still running overdue; it breached at
   `breached_at`, or at `due_at` while running overdue.
 * Outcomes of external tickets, in three groups: no hand-offs; hand-offs that all
-  kept their agreements; a hand-off that breached. Until surveys exist the outcome
-  is the reopen rate and the business time to resolution.
+  kept their agreements; a hand-off that breached. The outcome is what the
+  customer said in the ticket's answered survey (CSAT and NPS, with their
+  counts), the reopen rate and the business time to resolution.
 
 Everything is one SQL statement of aggregates, whatever the number of tickets. A
 chain is found by `Ticket.chain_root` (kept by `create_ticket` on every ticket
@@ -33,6 +34,8 @@ from rapport.directory.models import Party, PartyKind
 from rapport.directory.queries import Scope
 from rapport.sla.business_time import MINUTE_US
 from rapport.sla.models import TicketClock
+from rapport.surveys import formulas
+from rapport.surveys.models import Survey, SurveyState
 from rapport.tickets.models import Ticket
 
 GROUPS = ("no_handoffs", "handoffs_kept", "handoff_breached")
@@ -66,6 +69,14 @@ class Outcome:
     reopened: int = 0
     resolved_measured: int = 0
     resolution_minutes: float = 0.0
+    # The customers' answered surveys: every answer counted, whichever metrics it had.
+    survey_responses: int = 0
+    csat_answers: int = 0
+    csat_satisfied: int = 0  # answered 4 or 5
+    csat_total: int = 0
+    nps_answers: int = 0
+    nps_promoters: int = 0  # answered 9 or 10
+    nps_detractors: int = 0  # answered 0 to 6
 
     @property
     def label(self) -> str:
@@ -84,6 +95,20 @@ class Outcome:
         if not self.resolved_measured:
             return None
         return round(self.resolution_minutes / self.resolved_measured, 2)
+
+    @property
+    def csat(self) -> float | None:
+        """Percent of CSAT answers that were 4 or 5 (the scorecards' CSAT)."""
+        return formulas.csat(self.csat_satisfied, self.csat_answers)
+
+    @property
+    def mean_csat(self) -> float | None:
+        """The mean CSAT answer, 1 to 5."""
+        return round(self.csat_total / self.csat_answers, 2) if self.csat_answers else None
+
+    @property
+    def nps(self) -> float | None:
+        return formulas.nps(self.nps_promoters, self.nps_detractors, self.nps_answers)
 
 
 @dataclass
@@ -137,6 +162,7 @@ def _sql(providers: list[int] | None) -> str:
     (`per_root`). Then two groupings: roots by front provider and outcome group (the
     front links and the outcomes both add these up), and hand-offs by provider."""
     ticket, party, clock = Ticket._meta.db_table, Party._meta.db_table, TicketClock._meta.db_table
+    survey = Survey._meta.db_table
     extra = ""
     if providers is not None:
         extra = f" AND t.provider_party_id IN ({', '.join(['%s'] * len(providers))})"
@@ -180,16 +206,23 @@ def _sql(providers: list[int] | None) -> str:
                    SUM(CASE WHEN r.breach_at IS NOT NULL THEN 1 ELSE 0 END) AS breached,
                    SUM(CASE WHEN r.breach_at IS NOT NULL AND c.child_breach IS NOT NULL
                              AND c.child_breach <= r.breach_at THEN 1 ELSE 0 END) AS preceded,
-                   SUM(CASE WHEN r.reopens > 0 THEN 1 ELSE 0 END) AS reopened
+                   SUM(CASE WHEN r.reopens > 0 THEN 1 ELSE 0 END) AS reopened,
+                   COUNT(s.id) AS responses, COUNT(s.csat) AS csat_n,
+                   SUM(CASE WHEN s.csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
+                   COALESCE(SUM(s.csat), 0) AS csat_total, COUNT(s.nps) AS nps_n,
+                   SUM(CASE WHEN s.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
+                   SUM(CASE WHEN s.nps <= 6 THEN 1 ELSE 0 END) AS detractors
             FROM per_root r LEFT JOIN child_agg c ON c.root_id = r.id
+            LEFT JOIN {survey} s ON s.ticket_id = r.id AND s.state = %s
             GROUP BY r.provider, {group}
             UNION ALL
             SELECT 'handoff', l.provider, '', COUNT(*), SUM(l.measured),
-                   COALESCE(SUM(l.used), 0), 0, 0, 0
+                   COALESCE(SUM(l.used), 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM link_clocks l GROUP BY l.provider
         )
         SELECT f.role, f.provider, p.name, p.kind, f.grp, f.n, f.measured, f.used, f.breached,
-               f.preceded, f.reopened
+               f.preceded, f.reopened, f.responses, f.csat_n, f.csat_satisfied, f.csat_total,
+               f.nps_n, f.promoters, f.detractors
         FROM figures f JOIN {party} p ON p.id = f.provider"""  # noqa: S608 (table names from the models; values are parameters)
 
 
@@ -201,7 +234,8 @@ def chain_analytics(
     ops = connection.ops
     at = ops.adapt_datetimefield_value(now)
     params = [PartyKind.CUSTOMER.value, ops.adapt_datetimefield_value(since),
-              ops.adapt_datetimefield_value(until), *(providers or []), at, at]  # fmt: skip
+              ops.adapt_datetimefield_value(until), *(providers or []), at, at,
+              SurveyState.ANSWERED.value]  # fmt: skip
     postgres = connection.vendor == "postgresql"
     # On SQLite a transaction would take the write lock (IMMEDIATE): the read runs alone.
     with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
@@ -215,7 +249,7 @@ def chain_analytics(
     # Business time in microseconds, added up before it is turned into minutes.
     used_us: dict[tuple[str, object], int] = {}
     for role, pid, name, kind, group, n, *numbers in rows:
-        measured, used, breached, preceded, reopened = (int(x or 0) for x in numbers)
+        measured, used, breached, preceded, reopened, *survey = (int(x or 0) for x in numbers)
         if role == "handoff":
             result.links.append(
                 Link(provider_id=pid, provider_name=name, provider_kind=kind, front=False,
@@ -236,6 +270,14 @@ def chain_analytics(
         o.reopened += reopened
         o.resolved_measured += measured
         used_us["outcome", group] = used_us.get(("outcome", group), 0) + used
+        responses, csat_n, satisfied, csat_total, nps_n, promoters, detractors = survey
+        o.survey_responses += responses
+        o.csat_answers += csat_n
+        o.csat_satisfied += satisfied
+        o.csat_total += csat_total
+        o.nps_answers += nps_n
+        o.nps_promoters += promoters
+        o.nps_detractors += detractors
         result.sla_breached += breached
         result.sla_breached_after_handoff_breach += preceded
         if group == "handoff_breached":
@@ -285,6 +327,15 @@ def analytics_dict(result: ChainAnalytics) -> dict[str, Any]:
                 "reopen_rate": o.reopen_rate,
                 "resolved_measured": o.resolved_measured,
                 "mean_resolution_minutes": o.mean_resolution_minutes,
+                "survey_responses": o.survey_responses,
+                "csat_answers": o.csat_answers,
+                "csat_satisfied": o.csat_satisfied,
+                "csat": o.csat,
+                "mean_csat": o.mean_csat,
+                "nps_answers": o.nps_answers,
+                "nps_promoters": o.nps_promoters,
+                "nps_detractors": o.nps_detractors,
+                "nps": o.nps,
             }
             for o in result.outcomes.values()
         ],

@@ -228,6 +228,15 @@ class OutcomeOut(Schema):
     reopen_rate: float | None
     resolved_measured: int
     mean_resolution_minutes: float | None
+    survey_responses: int = Field(description="Answered surveys of the group's tickets")
+    csat_answers: int
+    csat_satisfied: int = Field(description="CSAT answers of 4 or 5")
+    csat: float | None = Field(description="Percent of CSAT answers that were 4 or 5")
+    mean_csat: float | None = Field(description="Mean CSAT answer, 1 to 5")
+    nps_answers: int
+    nps_promoters: int = Field(description="NPS answers of 9 or 10")
+    nps_detractors: int = Field(description="NPS answers of 0 to 6")
+    nps: float | None = Field(description="Percent promoters minus percent detractors")
 
 
 class AnalyticsOut(Schema):
