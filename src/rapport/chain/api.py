@@ -82,7 +82,8 @@ def create_handoff(request: HttpRequest, number: int, payload: HandOffIn) -> Sta
         priority=Priority.from_name(payload.priority) if payload.priority else None,
         wait=payload.wait,
     )  # fmt: skip
-    return Status(201, ticket_out(child, tags=[]))
+    # The agent handing work over works the parent: they see it.
+    return Status(201, ticket_out(child, parents={parent.pk}, tags=[]))
 
 
 @router.get(
@@ -102,7 +103,8 @@ def wait(request: HttpRequest, number: int) -> dict[str, Any]:
     scope = scope_for(me)
     ticket = ticket_queries.get_ticket(scope, number)
     actions.wait_on_children(me, ticket)
-    return ticket_out(ticket_queries.get_ticket(scope, number))
+    ticket = ticket_queries.get_ticket(scope, number)
+    return ticket_out(ticket, parents=ticket_queries.visible_parents(scope, [ticket]))
 
 
 class RequestPage(Schema):
