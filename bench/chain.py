@@ -6,7 +6,8 @@
 N customer tickets of Globex to Support, opened evenly over a quarter; 30 % of
 them handed off (to IT under its OLA or to PrintCo under its UC, alternately),
 and a third of IT's hand-offs handed on to PrintCo. Every ticket has a fulfilled
-resolution clock, about a third of them breached. The tickets and clocks are
+resolution clock, about a third of them breached; a third of the customer tickets
+have an answered survey (CSAT and NPS). The tickets, clocks and surveys are
 bulk-inserted with one INSERT … SELECT each (test data, as in the main bench);
 the analytics and the relationship map are then read through the API with
 Django's test client, in process, as a manager would.
@@ -52,11 +53,12 @@ def seed(tickets: int) -> dict[str, int]:
 
     from rapport.core.testing import build_world
     from rapport.sla.models import TicketClock
+    from rapport.surveys.models import Survey
     from rapport.tickets.models import Status, Ticket
 
     world = build_world()
     solved = Status.objects.get(slug="solved")
-    t, c = Ticket._meta.db_table, TicketClock._meta.db_table
+    t, c, s = Ticket._meta.db_table, TicketClock._meta.db_table, Survey._meta.db_table
     start = connection.ops.adapt_datetimefield_value(QUARTER_START)
     step = int(QUARTER.total_seconds() // tickets)
     if connection.vendor == "postgresql":
@@ -68,13 +70,13 @@ def seed(tickets: int) -> dict[str, int]:
         created = "datetime(%s, '+' || ((i - 1) * %s) || ' seconds')"
     columns = ("subject, requester_id, client_party_id, provider_party_id, agreement_id, "
                "priority, status_id, status_category, channel, message_count, reopen_count, "
-               "created_at, updated_at, solved_at, parent_id")  # fmt: skip
+               "created_at, updated_at, solved_at, parent_id, chain_root_id")  # fmt: skip
     began = time.perf_counter()
     with connection.cursor() as cursor:
         roots = (
             f"INSERT INTO {t} ({columns}) SELECT 'Bench ticket', %s, %s, %s, %s, 2, %s, "
             f"'solved', 'web', 1, CASE WHEN i %% 17 = 0 THEN 1 ELSE 0 END, {created}, "
-            f"{created}, {created}, NULL {numbers}"
+            f"{created}, {created}, NULL, NULL {numbers}"
         )
         params = [world.contact.pk, world.customer.party_id, world.support.party_id,
                   world.sla.pk, solved.pk, start, step, start, step, start, step]  # fmt: skip
@@ -86,7 +88,7 @@ def seed(tickets: int) -> dict[str, int]:
         cursor.execute(
             f"INSERT INTO {t} ({columns}) SELECT 'Bench hand-off', requester_id, %s, "  # noqa: S608
             "CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, "
-            "2, status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id "
+            "2, status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id, id "
             f"FROM {t} WHERE parent_id IS NULL AND id %% 10 < 3",
             [world.support.party_id, world.it.party_id, world.vendor.party_id, world.ola.pk,
              world.uc.pk],
@@ -94,8 +96,8 @@ def seed(tickets: int) -> dict[str, int]:
         # A third of IT's hand-offs go on to PrintCo: chains of three links.
         cursor.execute(
             f"INSERT INTO {t} ({columns}) SELECT 'Bench part', requester_id, %s, %s, %s, 2, "  # noqa: S608
-            "status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id "
-            f"FROM {t} WHERE provider_party_id = %s AND parent_id IS NOT NULL "
+            "status_id, 'solved', 'web', 1, 0, created_at, updated_at, solved_at, id, "
+            f"chain_root_id FROM {t} WHERE provider_party_id = %s AND parent_id IS NOT NULL "
             "AND parent_id %% 3 = 0",
             [world.it.party_id, world.vendor.party_id, world.uc.pk, world.it.party_id],
         )
@@ -109,6 +111,16 @@ def seed(tickets: int) -> dict[str, int]:
             "(id %% 900) * 60000000, NULL, CASE WHEN id %% 900 > 600 THEN created_at END, "
             f"solved_at, 0, NULL FROM {t}",
             [],
+        )
+        # A third of the customers answered their survey: CSAT 1–5 and NPS 0–10.
+        cursor.execute(
+            f"INSERT INTO {s} (ticket_id, agreement_id, provider_party_id, agent_id, "  # noqa: S608
+            "respondent_id, metrics, ask_comment, state, reason, created_at, send_at, sent_at, "
+            "answered_at, csat, ces, nps, comment) "
+            "SELECT id, agreement_id, provider_party_id, NULL, requester_id, %s, FALSE, "
+            "'answered', '', solved_at, solved_at, solved_at, solved_at, 1 + id %% 5, NULL, "
+            f"id %% 11, '' FROM {t} WHERE parent_id IS NULL AND id %% 3 = 0",
+            ['["csat", "nps"]'],
         )
         cursor.execute("ANALYZE")
         cursor.execute(f"SELECT COUNT(*), COUNT(parent_id) FROM {t}")  # noqa: S608

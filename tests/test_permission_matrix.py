@@ -525,6 +525,21 @@ def handed_to_it(x: Ctx) -> None:
     )  # fmt: skip
 
 
+def handed_to_vendor(x: Ctx) -> None:
+    from rapport.chain.actions import hand_off
+
+    x.tickets["handed"] = hand_off(
+        x.world.agent, x.tickets["contact"], provider=x.world.vendor.party,
+        subject="Printer", note="Send a technician",
+    )  # fmt: skip
+
+
+def check_parent_shown_to_who_may_open_it(role: str, body: Any, ctx: Ctx) -> None:
+    # The vendor works the hand-off; the customer's ticket is not theirs to know of.
+    expected = None if role == "vendor_user" else ctx.n("contact")
+    assert body["number"] == ctx.n("handed") and body["parent"] == expected, body["parent"]
+
+
 def handoff_payload(x: Ctx) -> dict[str, Any]:
     return {"provider": x.world.it.party.pk, "subject": "VPN down", "note": "Check the VPN"}
 
@@ -800,6 +815,13 @@ MATRIX: dict[str, list[Case]] = {
             readers("vendor"),
             lambda role, body, ctx: assert_thread(role, "vendor", body["messages"]),
             label="work handed to a vendor",
+        ),
+        Case(
+            lambda c, x: c.get(f"/api/v1/tickets/{x.n('handed')}"),
+            readers("vendor"),
+            check_parent_shown_to_who_may_open_it,
+            prepare=handed_to_vendor,
+            label="a hand-off of a customer's ticket",
         ),
     ],
     "PATCH /api/v1/tickets/{number}": [

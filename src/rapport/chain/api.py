@@ -82,7 +82,8 @@ def create_handoff(request: HttpRequest, number: int, payload: HandOffIn) -> Sta
         priority=Priority.from_name(payload.priority) if payload.priority else None,
         wait=payload.wait,
     )  # fmt: skip
-    return Status(201, ticket_out(child, tags=[]))
+    # The agent handing work over works the parent: they see it.
+    return Status(201, ticket_out(child, parents={parent.pk}, tags=[]))
 
 
 @router.get(
@@ -102,7 +103,8 @@ def wait(request: HttpRequest, number: int) -> dict[str, Any]:
     scope = scope_for(me)
     ticket = ticket_queries.get_ticket(scope, number)
     actions.wait_on_children(me, ticket)
-    return ticket_out(ticket_queries.get_ticket(scope, number))
+    ticket = ticket_queries.get_ticket(scope, number)
+    return ticket_out(ticket, parents=ticket_queries.visible_parents(scope, [ticket]))
 
 
 class RequestPage(Schema):
@@ -228,6 +230,15 @@ class OutcomeOut(Schema):
     reopen_rate: float | None
     resolved_measured: int
     mean_resolution_minutes: float | None
+    survey_responses: int = Field(description="Answered surveys of the group's tickets")
+    csat_answers: int
+    csat_satisfied: int = Field(description="CSAT answers of 4 or 5")
+    csat: float | None = Field(description="Percent of CSAT answers that were 4 or 5")
+    mean_csat: float | None = Field(description="Mean CSAT answer, 1 to 5")
+    nps_answers: int
+    nps_promoters: int = Field(description="NPS answers of 9 or 10")
+    nps_detractors: int = Field(description="NPS answers of 0 to 6")
+    nps: float | None = Field(description="Percent promoters minus percent detractors")
 
 
 class AnalyticsOut(Schema):

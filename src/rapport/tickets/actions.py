@@ -295,6 +295,7 @@ def open_ticket(
         status_category=status.category,
         channel=channel,
         parent=parent,
+        chain_root_id=(parent.chain_root_id or parent.pk) if parent is not None else None,
         message_count=1,
         created_at=now,
         updated_at=now,

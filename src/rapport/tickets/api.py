@@ -56,6 +56,12 @@ def _ticket(request: HttpRequest, number: int, field: str | None = None) -> Tick
     return queries.get_ticket(scope_for(_me(request)), number, field=field)
 
 
+def _out(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    """A ticket as this reader may see it: its parent's number only if they may open it."""
+    parents = queries.visible_parents(scope_for(_me(request)), [ticket])
+    return ticket_out(ticket, parents=parents, **extra)
+
+
 def _status(slug: str) -> TicketStatus:
     status = TicketStatus.objects.filter(slug=slug).first()
     if status is None:
@@ -135,7 +141,8 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         any_of=queries.list_parts(scope, provider=filters.provider, client=filters.client),
         fetch=queries.with_list_joins,
     )
-    return {"items": [ticket_out(t) for t in items], "next_cursor": cursor}
+    parents = queries.visible_parents(scope, items)
+    return {"items": [ticket_out(t, parents=parents) for t in items], "next_cursor": cursor}
 
 
 @router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
@@ -161,9 +168,11 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[st
     # ticket into a queue they cannot read get it back rather than a 404.
     # Its one message (never internal) and the attachments it claimed are in hand too.
     ticket = opened.ticket
+    # The action checked that its author may see the parent.
     data = ticket_out(
-        ticket, tags=sorted(t.name for t in ticket.tags.all()) if payload.tags else []
-    )
+        ticket, parents={ticket.parent_id} if ticket.parent_id else set(),
+        tags=sorted(t.name for t in ticket.tags.all()) if payload.tags else [],
+    )  # fmt: skip
     data["messages"] = [message_out(opened.message, attachments=opened.attachments)]
     data["children"] = []
     return Status(201, data)
@@ -172,7 +181,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[st
 def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
     scope = scope_for(_me(request))
     ticket = queries.get_ticket(scope, number)
-    data = ticket_out(ticket)
+    data = ticket_out(ticket, parents=queries.visible_parents(scope, [ticket]))
     data["messages"] = [message_out(m) for m in queries.thread(scope, ticket)]
     data["children"] = list(
         queries.visible_tickets(scope)
@@ -211,7 +220,7 @@ def patch_ticket(request: HttpRequest, number: int, payload: TicketPatch) -> dic
             actions.set_agreement(me, ticket, _agreement(payload.agreement))
         if "status" in changes and payload.status is not None:
             actions.set_status(me, ticket, _status(payload.status))
-    return ticket_out(_ticket(request, number))
+    return _out(request, _ticket(request, number))
 
 
 @router.get("/tickets/{number}/messages", response=MessagePage, summary="The thread of a ticket")
@@ -288,13 +297,13 @@ def list_events(
 @router.post("/tickets/{number}/tags", response=TicketOut, summary="Add tags")
 def add_tags(request: HttpRequest, number: int, payload: TagsIn) -> dict[str, Any]:
     actions.tag(_me(request), _ticket(request, number), payload.tags)
-    return ticket_out(_ticket(request, number))
+    return _out(request, _ticket(request, number))
 
 
 @router.delete("/tickets/{number}/tags/{tag}", response=TicketOut, summary="Remove a tag")
 def remove_tag(request: HttpRequest, number: int, tag: str) -> dict[str, Any]:
     actions.untag(_me(request), _ticket(request, number), [tag])
-    return ticket_out(_ticket(request, number))
+    return _out(request, _ticket(request, number))
 
 
 @router.post(
@@ -304,7 +313,7 @@ def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> dict[st
     source = _ticket(request, number)
     target = _ticket(request, payload.into, "into")
     actions.merge(_me(request), source, target)
-    return ticket_out(_ticket(request, target.pk))
+    return _out(request, _ticket(request, target.pk))
 
 
 @router.post(
@@ -312,7 +321,7 @@ def merge_ticket(request: HttpRequest, number: int, payload: MergeIn) -> dict[st
 )
 def reopen_ticket(request: HttpRequest, number: int) -> dict[str, Any]:
     actions.reopen(_me(request), _ticket(request, number))
-    return ticket_out(_ticket(request, number))
+    return _out(request, _ticket(request, number))
 
 
 @router.post("/uploads", response={201: UploadOut}, summary="Upload a file to attach to a message")

@@ -93,6 +93,12 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # The ticket at the head of a service chain (the customer's), kept on every ticket
+    # handed off from it at any depth: chain analytics find a chain by one index
+    # instead of walking `parent` level by level. Null on a ticket with no parent.
+    chain_root = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     message_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
@@ -128,6 +134,13 @@ class Ticket(models.Model):
             models.Index(fields=["client_party", "updated_at"], name="ticket_client"),
             # Scorecards count the tickets solved in a period.
             models.Index(fields=["solved_at"], name="ticket_solved"),
+            # Every hand-off of a chain, with its provider (chain analytics); only
+            # handed-off tickets are in it.
+            models.Index(
+                fields=["chain_root", "provider_party"],
+                name="ticket_chain",
+                condition=models.Q(chain_root__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

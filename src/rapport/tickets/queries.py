@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
 
@@ -71,6 +72,16 @@ def visible_tickets(scope: Scope) -> QuerySet[Ticket]:
     qs = Ticket.objects.all()
     condition = visibility(scope)
     return qs if condition is None else qs.filter(condition)
+
+
+def visible_parents(scope: Scope, tickets: Iterable[Ticket]) -> set[int]:
+    """Of these tickets' parents, the ones the person may open (one query at most, none
+    when no ticket has a parent). A hand-off's reader learns its parent's number only
+    then: a vendor sees what the hand-off shared, not the customer's ticket."""
+    wanted = {t.parent_id for t in tickets if t.parent_id is not None}
+    if not wanted or scope.sees_everything:
+        return wanted
+    return set(visible_tickets(scope).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -42,7 +43,7 @@ class TicketOut(Schema):
     agreement: AgreementRef | None
     assignee: PersonRef | None
     tags: list[str]
-    parent: int | None
+    parent: int | None = Field(description="Only when you may open the parent ticket")
     merged_into: int | None
     message_count: int
     reopen_count: int
@@ -192,8 +193,12 @@ def person_ref(person: Any) -> dict[str, Any] | None:
     return {"id": person.pk, "name": person.display_name} if person is not None else None
 
 
-def ticket_out(t: Ticket, *, tags: list[str] | None = None) -> dict[str, Any]:
-    """`tags` saves the query when the caller knows them (a ticket it just created)."""
+def ticket_out(
+    t: Ticket, *, parents: AbstractSet[int], tags: list[str] | None = None
+) -> dict[str, Any]:
+    """`parents`: the parents the reader may open (`queries.visible_parents`); any other
+    parent is left out. `tags` saves the query when the caller knows them (a ticket it
+    just created)."""
     return {
         "number": t.pk,
         "subject": t.subject,
@@ -220,7 +225,7 @@ def ticket_out(t: Ticket, *, tags: list[str] | None = None) -> dict[str, Any]:
         ),
         "assignee": person_ref(t.assignee),
         "tags": tags if tags is not None else [tag.name for tag in t.tags.all()],
-        "parent": t.parent_id,
+        "parent": t.parent_id if t.parent_id in parents else None,
         "merged_into": t.merged_into_id,
         "message_count": t.message_count,
         "reopen_count": t.reopen_count,

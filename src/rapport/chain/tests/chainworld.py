@@ -13,6 +13,7 @@ T4  handed to IT at 5; IT hands to PrintCo at 10; PrintCo solves at 260 (250:
     breached at 250); IT solves at 280 (275: breached at 125); T4 solved at 300.
 Outside: a Globex ticket two days before the period, and an employee's request
 to IT (an internal customer) in it: neither is an external ticket of the period.
+Globex's agreement asks CSAT and NPS: each solved T has a survey, unanswered.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rapport.agreements.models import Agreement
 from rapport.chain import actions as chain_actions
 from rapport.core import clock
 from rapport.core.testing import World
+from rapport.surveys import actions as survey_actions
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 
@@ -60,6 +62,8 @@ def build_chain(world: World) -> Chain:
         )  # fmt: skip
 
     sla = agreement("Globex 24x7", "sla", world.support.party, world.customer.party, 600)
+    # Globex is asked CSAT and NPS once a ticket is solved (the answers are each test's).
+    survey_actions.configure(None, sla, csat=True, nps=True)
     ola = agreement("IT for Support", "ola", world.it.party, world.support.party, 120)
     uc = agreement("PrintCo for Support", "uc", world.vendor.party, world.support.party, 240)
     agreement("PrintCo for IT", "uc", world.vendor.party, world.it.party, 240)

@@ -78,6 +78,26 @@ def test_vendor_sees_the_child_never_the_parent(world: World) -> None:
         ticket_queries.get_ticket(scope_for(world.contractor_user), child.pk)
 
 
+def test_through_the_api_a_vendor_never_learns_the_parents_number(world: World) -> None:
+    parent = _parent(world)
+    child = chain_actions.hand_off(
+        world.agent, parent, provider=world.vendor.party, subject="Printer", note="Send someone"
+    )
+    it = chain_actions.hand_off(
+        world.agent, parent, provider=world.it.party, subject="Network", note="Check the port"
+    )
+    vendor, agent = world.client("vendor_user"), world.client("agent")
+    assert vendor.get(f"/api/v1/tickets/{child.pk}").json()["parent"] is None
+    listed = {t["number"]: t["parent"] for t in vendor.get("/api/v1/tickets").json()["items"]}
+    assert listed == {child.pk: None}
+    # IT's agent works their hand-off but cannot open Support's customer ticket either.
+    assert world.client("other_agent").get(f"/api/v1/tickets/{it.pk}").json()["parent"] is None
+    # The team that handed the work over sees where it came from.
+    assert agent.get(f"/api/v1/tickets/{child.pk}").json()["parent"] == parent.pk
+    listed = {t["number"]: t["parent"] for t in agent.get("/api/v1/tickets").json()["items"]}
+    assert listed[child.pk] == listed[it.pk] == parent.pk and listed[parent.pk] is None
+
+
 def test_the_customer_never_sees_a_handoff(world: World) -> None:
     parent = _parent(world)
     child = chain_actions.hand_off(

@@ -169,3 +169,33 @@ def test_chain_pages_take_constant_queries(world: World) -> None:
         )  # fmt: skip
     assert {p: _count(lambda p=p: manager.get(p)) for p in paths} == small
     assert _count(lambda: agent.get("/chain/requests/")) == small_requests
+
+
+def test_survey_figures_in_the_analytics_api_and_page(world: World) -> None:
+    chain = build_chain(world)
+    from rapport.surveys import actions as survey_actions
+
+    survey_actions.answer(chain.t3.survey, actor=world.contact, ratings={"csat": 2, "nps": 3})
+    survey_actions.answer(chain.t4.survey, actor=world.contact, ratings={"csat": 5, "nps": 9})
+    manager = _browser(world, "manager")
+    period = {"since": (T0 - timedelta(days=1)).isoformat(),
+              "until": (T0 + timedelta(days=1)).isoformat()}  # fmt: skip
+    body = manager.get("/api/v1/chain/analytics", period).json()
+    outcomes = {o["group"]: o for o in body["outcomes"]}
+    breached = outcomes["handoff_breached"]
+    assert {k: breached[k] for k in ("survey_responses", "csat_answers", "csat_satisfied",
+                                     "csat", "mean_csat", "nps_answers", "nps_promoters",
+                                     "nps_detractors", "nps")} == {
+        "survey_responses": 2, "csat_answers": 2, "csat_satisfied": 1, "csat": 50.0,
+        "mean_csat": 3.5, "nps_answers": 2, "nps_promoters": 1, "nps_detractors": 1, "nps": 0.0,
+    }  # fmt: skip
+    assert (outcomes["no_handoffs"]["survey_responses"], outcomes["no_handoffs"]["csat"]) == (
+        0, None,
+    )  # fmt: skip
+    query = f"?since={(T0 - timedelta(days=1)):%Y-%m-%d}&until={T0:%Y-%m-%d}"
+    page = manager.get("/chain/analytics/" + query).content.decode()
+    row = page.split('data-group="handoff_breached"')[1].split("</tr>")[0]
+    assert "<td>2</td>" in row and '50.0% <span class="muted">of 2</span>' in row
+    assert "<td>3.5</td>" in row and '0.0 <span class="muted">of 2</span>' in row
+    unanswered = page.split('data-group="no_handoffs"')[1].split("</tr>")[0]
+    assert "<td>0</td>" in unanswered and "N/A" in unanswered
