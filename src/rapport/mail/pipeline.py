@@ -25,7 +25,7 @@ from django.db.models import F
 from rapport.core import clock, reference
 from rapport.core.errors import RapportError
 from rapport.core.sanitize import clean_html, html_to_text
-from rapport.directory.models import Person
+from rapport.directory.models import OrgMembership, Party, Person
 from rapport.mail import routing, spool, store
 from rapport.mail.classify import classify
 from rapport.mail.models import (
@@ -177,6 +177,10 @@ class _Batch:
             ).values_list("rfc_id", "ticket_id", "direction")
         }
         self.people = routing.people_by_address(senders)
+        # Their organisation memberships, for the client party of a new ticket: read
+        # for all of them at the first new ticket (a batch of replies needs none).
+        self._senders = list(self.people.values())
+        self._memberships: dict[int, list[OrgMembership]] | None = None
 
     def known(self, mail: ParsedMail, *, fresh: bool) -> dict[str, tuple[int, str]]:
         ids = [mail.message_id[:255], *routing.reference_ids(mail)]
@@ -188,6 +192,19 @@ class _Batch:
                 ).values_list("rfc_id", "ticket_id", "direction")
             )
         return {i: self.refs[i] for i in ids if i in self.refs}
+
+    def client_of(self, person: Person, provider: Party) -> Party | None:
+        """The party a new ticket from this sender is for, if the batch knows enough
+        (None: let the ticket action find out)."""
+        if not any(person is sender for sender in self._senders):
+            return None  # a contact made in this batch: read afresh
+        if self._memberships is None:
+            self._memberships = {sender.pk: [] for sender in self._senders}
+            for membership in OrgMembership.objects.filter(person__in=self._senders).select_related(
+                "organisation__party"
+            ):
+                self._memberships[membership.person_id].append(membership)
+        return ticket_actions.default_client_party(person, provider, self._memberships[person.pk])
 
     def placed(self, inbound: InboundMessage, person: Person | None) -> None:
         if inbound.state == InboundState.PROCESSED and inbound.ticket_id is not None:
@@ -436,6 +453,7 @@ def _place(
         opened = ticket_actions.open_ticket(
             None, subject=mail.subject or "(no subject)", body=body, body_is_html=is_html,
             provider=mailbox.provider_party, requester=person,
+            client=batch.client_of(person, mailbox.provider_party),
             priority=mailbox.default_priority, channel=Channel.EMAIL, attachments=tokens,
             ref=ref,
         )  # fmt: skip
