@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -49,6 +49,7 @@ MAX_DISPLAY = 190_000  # characters of a message body; the full original stays s
 # Messages placed in one transaction: enough to share its commit and lookups, few
 # enough that the write lock is held for tens of milliseconds, not seconds.
 BATCH = 25
+BATCH_BYTES = 16 * 1024 * 1024  # of raw mail parsed and held together
 
 
 @dataclass
@@ -234,20 +235,36 @@ def process_many(inbound_ids: Sequence[int]) -> list[InboundMessage]:
     loaded = InboundMessage.objects.select_related("raw", "mailbox__provider_party").in_bulk(ids)
     todo = [loaded[i] for i in ids if i in loaded and loaded[i].state == InboundState.RECEIVED]
     done: dict[int, InboundMessage] = {}
-    parsed: dict[int, ParsedMail | Exception] = {}
-    spoolers: list[spool.Spooler] = []
-    try:
-        for inbound in todo:
-            try:
-                parsed[inbound.pk] = _parse(inbound, spoolers)
-            except Exception as exc:
-                parsed[inbound.pk] = exc
-        if todo:
-            done = _place_all(todo, parsed)
-    finally:
-        for spooler in spoolers:
-            spooler.cleanup()
+    for part in _by_size(todo):
+        parsed: dict[int, ParsedMail | Exception] = {}
+        spoolers: list[spool.Spooler] = []
+        try:
+            for inbound in part:
+                try:
+                    parsed[inbound.pk] = _parse(inbound, spoolers)
+                except Exception as exc:
+                    parsed[inbound.pk] = exc
+            done.update(_place_all(part, parsed))
+        finally:
+            for spooler in spoolers:
+                spooler.cleanup()
     return [done.get(i, loaded[i]) for i in ids if i in loaded]
+
+
+def _by_size(todo: list[InboundMessage]) -> Iterator[list[InboundMessage]]:
+    """The batch in parts of at most BATCH_BYTES of raw mail: a batch's parsed messages
+    are held in memory together, so big ones are placed alone (one at a time, as the
+    50 MB attachment target assumes)."""
+    part: list[InboundMessage] = []
+    size = 0
+    for inbound in todo:
+        if part and size + inbound.raw.size > BATCH_BYTES:
+            yield part
+            part, size = [], 0
+        part.append(inbound)
+        size += inbound.raw.size
+    if part:
+        yield part
 
 
 def _parse(inbound: InboundMessage, spoolers: list[spool.Spooler]) -> ParsedMail:

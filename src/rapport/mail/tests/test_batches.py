@@ -145,3 +145,18 @@ def test_the_files_of_a_batch_are_durable_before_they_are_recorded(
         assert str(local) in synced
         assert str(local.parent) in synced  # the directory entry of the new file
         assert local.read_bytes() in raws
+
+
+def test_big_mail_splits_a_batch_and_threading_spans_the_parts(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parsed messages of a batch sit in memory together: past BATCH_BYTES the batch
+    # is placed in parts, each its own transaction.
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    opened, answer = _take_in(
+        build(subject="Printer on fire", message_id="<part1@client.example>"),
+        build(subject="Re: Printer on fire", in_reply_to="<part1@client.example>",
+              text="Out now."),
+    )  # fmt: skip
+    assert opened.outcome == Outcome.TICKET
+    assert (answer.outcome, answer.ticket_id) == (Outcome.REPLY, opened.ticket_id)
