@@ -7,8 +7,9 @@
 become contacts), 40 % reply to them (by In-Reply-To, by References, or by the
 subject tag alone, in Gmail and Outlook shapes with quoted history), 25 % carry
 an HTML part. Each is stored, parsed, classified, threaded, trimmed and written
-exactly as mail from the SMTP listener is. Then, in a fresh process, the peak
-memory of ingesting one message with a 50 MB attachment.
+exactly as mail from the SMTP listener and the IMAP poller is: received in
+batches, then placed by the batch as the worker does. Then, in a fresh process,
+the peak memory of ingesting one message with a 50 MB attachment.
 
 The database named by the settings is deleted and recreated first.
 """

@@ -1,12 +1,16 @@
 """The inbound pipeline. Nothing is lost:
 
-(a) `receive` stores the raw bytes (content-addressed) and an `InboundMessage`
-    in state `received`, and only then may the transport acknowledge;
-(b)–(g) `process` parses, classifies, threads, trims quotes, stores
-    attachments and sanitises, writing the ticket or reply, the Message-ID
-    map and the new state in ONE transaction: a crash anywhere leaves the
-    message `received` (picked up again by the sweeper) and no half ticket;
-    any error moves it to `quarantined` with the reason, to be replayed.
+(a) `receive_many` stores the raw bytes (content-addressed, synced to disk) and
+    an `InboundMessage` in state `received` for a batch of deliveries, and only
+    then may the transport acknowledge them;
+(b)–(g) `process_many` parses, classifies, threads, trims quotes, stores
+    attachments and sanitises, writing each ticket or reply, the Message-ID map
+    and the new state in ONE transaction for the batch, a savepoint per message:
+    a crash anywhere leaves the batch `received` (picked up again by the sweeper)
+    and no half ticket; any error rolls back that message's savepoint and moves it
+    to `quarantined` with the reason, to be replayed.
+
+`receive` and `process` are the same for a single message.
 """
 
 from __future__ import annotations
