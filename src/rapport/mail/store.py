@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 
 CHUNK = 1024 * 1024
 SYNC_THREADS = 4  # enough for the journal to see the fsyncs of a batch together
-_sync_pool: ThreadPoolExecutor | None = None
+_sync_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the pid that made it, the pool)
 
 
 def path_for(sha256: str) -> str:
@@ -96,10 +96,14 @@ def make_durable(paths: Iterable[str]) -> None:
         parent = os.path.dirname(local)
         targets.update((parent, os.path.dirname(parent)))
     global _sync_pool
-    if _sync_pool is None:
-        _sync_pool = ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="mail-fsync")
+    if _sync_pool is None or _sync_pool[0] != os.getpid():
+        # A forked child (a pre-forking server or worker) has none of its parent's threads.
+        _sync_pool = (
+            os.getpid(),
+            ThreadPoolExecutor(SYNC_THREADS, thread_name_prefix="mail-fsync"),
+        )
     # list() waits for every fsync and re-raises the first failure.
-    list(_sync_pool.map(_fsync, sorted(targets)))
+    list(_sync_pool[1].map(_fsync, sorted(targets)))
 
 
 def _fsync(local: str) -> None:
