@@ -50,19 +50,26 @@ def poll(mailbox: Mailbox, *, limit: int = 500) -> int:
         for start in range(0, len(uids), BATCH):
             chunk = uids[start : start + BATCH]
             fetched = client.fetch(chunk, ["BODY.PEEK[]"])
-            for uid in chunk:
-                data = fetched.get(uid, {}).get(b"BODY[]")
-                if data is None:
-                    continue  # expunged by someone else meanwhile
-                pipeline.receive(data, transport="imap", mailbox=mailbox)
-                count += 1
-                if target:
-                    if can_move:
-                        client.move([uid], target)
-                    else:
-                        client.copy([uid], target)
-                        client.delete_messages([uid])
-                        client.expunge([uid])
+            # expunged by someone else meanwhile: no body
+            found = [uid for uid in chunk if fetched.get(uid, {}).get(b"BODY[]") is not None]
+            if not found:
+                continue
+            # The chunk is stored as one batch (synced together, one transaction) and
+            # marked only once that committed.
+            pipeline.receive_many(
+                [
+                    pipeline.Delivery(fetched[uid][b"BODY[]"], "imap", mailbox=mailbox)
+                    for uid in found
+                ]
+            )
+            count += len(found)
+            if target:
+                if can_move:
+                    client.move(found, target)
                 else:
-                    client.add_flags([uid], [b"\\Seen"])
+                    client.copy(found, target)
+                    client.delete_messages(found)
+                    client.expunge(found)
+            else:
+                client.add_flags(found, [b"\\Seen"])
     return count

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from django.db.models.functions import Lower
 
 from rapport.core import reference
 from rapport.core.choices import StatusCategory
@@ -22,33 +25,57 @@ class Quarantine(Exception):
     """The message cannot be placed until someone acts (its reason says how)."""
 
 
-def mailbox_for(recipients: list[str]) -> Mailbox | None:
+def mailbox_for(recipients: list[str], ref: reference.Snapshot | None = None) -> Mailbox | None:
+    """`ref`: the caller's snapshot of the reference data, if it took one already."""
     wanted = [r.strip().lower() for r in recipients if r and "@" in r]
     if not wanted:
         return None
     # Every delivery asks this before its receipt commits: the active mailboxes come
     # from the process's copy (checked current in one small query).
-    found = reference.snapshot().get(
+    found = (ref or reference.snapshot()).get(
         ("active_mailboxes",),
         lambda: {m.address: m for m in Mailbox.objects.filter(is_active=True)},
     )
     return next((found[r] for r in wanted if r in found), None)
 
 
-def choose_mailbox(given: Mailbox | None, mail: ParsedMail) -> Mailbox:
-    mailbox = given or mailbox_for(mail.to_addresses)
+def choose_mailbox(
+    given: Mailbox | None, mail: ParsedMail, ref: reference.Snapshot | None = None
+) -> Mailbox:
+    mailbox = given or mailbox_for(mail.to_addresses, ref)
     if mailbox is None:
         raise Quarantine("addressed to no mailbox we know; add one and replay")
     return mailbox
 
 
-def sender(mail: ParsedMail, mailbox: Mailbox, envelope_from: str = "") -> Person:
+def people_by_address(addresses: Iterable[str]) -> dict[str, Person]:
+    """The people with these addresses (lower case), in one query on the
+    case-insensitive unique index of their e-mail."""
+    wanted = {a.lower() for a in addresses if a}
+    if not wanted:
+        return {}
+    found = Person.objects.alias(address=Lower("email")).filter(address__in=wanted)
+    # The index is partial (people without an address have none): say so, to use it.
+    return {p.email.lower(): p for p in found.exclude(email="")}
+
+
+def sender(
+    mail: ParsedMail,
+    mailbox: Mailbox,
+    envelope_from: str = "",
+    known: dict[str, Person] | None = None,
+) -> Person:
     """The person who wrote (From, else the envelope sender): a known address, else a
-    new contact of the customer organisation whose domain matches (or the catch-all)."""
+    new contact of the customer organisation whose domain matches (or the catch-all).
+
+    `known`: people by lower-case address the caller looked up already; an address
+    missing from it is asked of the database."""
     address = mail.from_address or envelope_from.strip().strip("<>").lower()
     if "@" not in address:
         raise Quarantine("the message names no sender (From)")
-    person = Person.objects.filter(email__iexact=address).first()
+    person = (known or {}).get(address)
+    if person is None:
+        person = people_by_address([address]).get(address)
     if person is not None:
         if not person.is_active:
             raise Quarantine(f"the sender {address} has a disabled account")

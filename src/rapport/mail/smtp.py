@@ -2,8 +2,12 @@
 
 Recipients are checked at RCPT (an unknown address is refused, so the
 sender's MTA bounces it rather than us dropping it). The message is
-acknowledged with 250 only after `pipeline.receive` stored it durably; if that
-fails the answer is 451 and the MTA tries again later.
+acknowledged with 250 only after `pipeline.receive_many` stored it durably; if
+that fails the answer is 451 and the MTA tries again later.
+
+Deliveries arriving while the database thread is busy storing others are
+stored together as the next batch (a group commit): one sync of the files and
+one transaction for all of them, and a lone delivery waits for nobody.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import threading
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from rapport.mail import pipeline, routing
 
@@ -29,6 +34,8 @@ class DeliveryHandler:
         self.enqueue = enqueue
         # One thread talks to the database, so the listener holds one connection.
         self._db = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[pipeline.Delivery, asyncio.Future[Any]]] = []
 
     async def _run(self, func: Any, *args: Any) -> Any:
         def call() -> Any:
@@ -54,8 +61,20 @@ class DeliveryHandler:
         content = envelope.original_content or envelope.content
         if not isinstance(content, bytes):
             content = str(content).encode("utf-8", "surrogateescape")
+        delivery = pipeline.Delivery(
+            content,
+            transport="smtp",
+            envelope_from=envelope.mail_from or "",
+            recipients=list(envelope.rcpt_tos),
+        )
+        stored = asyncio.get_running_loop().create_future()
+        with self._lock:
+            self._waiting.append((delivery, stored))
         try:
-            inbound = await self._run(self._store, content, envelope)
+            # Whichever store runs next on the database thread takes this delivery
+            # with every other one waiting by then.
+            await self._run(self._store_waiting)
+            inbound = await stored
         except Exception:
             logger.exception("storing a message from %s failed", envelope.mail_from)
             failure = "451 4.3.0 Could not store the message; try again later"
@@ -68,17 +87,43 @@ class DeliveryHandler:
             return "\r\n".join([status] * len(envelope.rcpt_tos))
         return status
 
-    def _store(self, content: bytes, envelope: Envelope) -> Any:
-        return pipeline.receive(
-            content,
-            transport="smtp",
-            envelope_from=envelope.mail_from or "",
-            recipients=list(envelope.rcpt_tos),
-            enqueue=self.enqueue,
-        )
+    def _store_waiting(self) -> None:
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        if not batch:
+            return  # an earlier call took them
+        try:
+            results = pipeline.receive_many([d for d, _ in batch], enqueue=self.enqueue)
+            settled: list[tuple[Any, Exception | None]] = [(r, None) for r in results]
+        except Exception as exc:
+            if len(batch) == 1:
+                settled = [(None, exc)]
+            else:
+                # One delivery that cannot be stored must not fail the others with it.
+                settled = [self._store_one(delivery) for delivery, _ in batch]
+        for (_, waiter), (result, error) in zip(batch, settled, strict=True):
+            waiter.get_loop().call_soon_threadsafe(_settle, waiter, result, error)
+
+    def _store_one(self, delivery: pipeline.Delivery) -> tuple[Any, Exception | None]:
+        try:
+            return pipeline.receive_many([delivery], enqueue=self.enqueue)[0], None
+        except Exception as exc:
+            return None, exc
 
     def close(self) -> None:
+        # The database thread's connection goes with it (left open, it would keep
+        # the database from being dropped, e.g. by the tests).
+        self._db.submit(connections.close_all).result()
         self._db.shutdown(wait=True)
+
+
+def _settle(waiter: asyncio.Future[Any], result: Any, error: Exception | None) -> None:
+    if waiter.done():  # the client hung up meanwhile
+        return
+    if error is not None:
+        waiter.set_exception(error)
+    else:
+        waiter.set_result(result)
 
 
 class Listener(Controller):

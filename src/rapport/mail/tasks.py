@@ -22,6 +22,14 @@ def process_inbound(inbound_id: int) -> None:
     pipeline.process(inbound_id)
 
 
+@db_task()
+def process_inbound_batch(inbound_ids: list[int]) -> None:
+    """A batch received together (an SMTP group commit, an IMAP fetch), placed together."""
+    from rapport.mail import pipeline
+
+    pipeline.process_many(inbound_ids)
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep_received() -> int:
     """Process messages still `received` a while after delivery (a worker died, a task
@@ -32,11 +40,10 @@ def sweep_received() -> int:
     stuck = InboundMessage.objects.filter(
         state=InboundState.RECEIVED, received_at__lt=clock.now() - STUCK_AFTER
     ).values_list("pk", flat=True)[:500]
-    count = 0
-    for inbound_id in list(stuck):
-        pipeline.process(inbound_id)
-        count += 1
-    return count
+    ids = list(stuck)
+    for start in range(0, len(ids), pipeline.BATCH):
+        pipeline.process_many(ids[start : start + pipeline.BATCH])
+    return len(ids)
 
 
 @db_periodic_task(crontab(minute="*"))

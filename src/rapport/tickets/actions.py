@@ -150,12 +150,20 @@ def clean_tag(name: str) -> str:
     return tag
 
 
-def default_client_party(requester: Person, provider: Party | None = None) -> Party | None:
+def default_client_party(
+    requester: Person,
+    provider: Party | None = None,
+    memberships: Sequence[OrgMembership] | None = None,
+) -> Party | None:
     """The party a person asks on behalf of: their customer (or vendor) organisation;
-    for staff, their team, so OLAs with that team apply; else our own organisation."""
-    memberships = list(
-        OrgMembership.objects.filter(person=requester).select_related("organisation__party")
-    )
+    for staff, their team, so OLAs with that team apply; else our own organisation.
+
+    `memberships`: the requester's organisation memberships with their organisation
+    and its party, when the caller read them already (mail reads a batch's at once)."""
+    if memberships is None:
+        memberships = list(
+            OrgMembership.objects.filter(person=requester).select_related("organisation__party")
+        )
     order = {OrgKind.CUSTOMER: 0, OrgKind.CONTRACTOR: 1, OrgKind.VENDOR: 2}
     external = [m for m in memberships if m.organisation.kind in order]
     if external:

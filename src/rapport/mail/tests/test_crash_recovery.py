@@ -84,29 +84,10 @@ def _assert_nothing_half_done() -> None:
     assert not InboundMessage.objects.filter(state=InboundState.QUARANTINED).exists()
 
 
-def test_sigkill_mid_batch_loses_nothing() -> None:
-    support_mailbox(build_world())
-    HUEY.flush()  # a queue of our own: only this batch's tasks
-    for i in range(BATCH):
-        pipeline.receive(_message(i), transport="smtp", recipients=[SUPPORT])  # queues a task
-    assert HUEY.pending_count() == BATCH
-
-    worker = _worker()
-    try:
-        _wait(lambda: _processed() >= 3, "the first messages")
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-    done_at_kill = _processed()
-    assert 3 <= done_at_kill < BATCH, "the kill must land mid-batch"
-    assert InboundMessage.objects.count() == BATCH
-    _assert_nothing_half_done()
-
-    # Run again: a fresh worker drains the queue; whatever the kill caught mid-task
-    # (its task was taken off the queue) is what `rapport mail replay --stuck` and the
-    # periodic sweeper pick up.
+def _run_again() -> None:
+    """A fresh worker drains the queue; whatever the kill caught mid-task (its task was
+    taken off the queue) is what `rapport mail replay --stuck` and the periodic sweeper
+    pick up."""
     worker = _worker()
     try:
         _wait(lambda: HUEY.pending_count() == 0, "the queue to drain")
@@ -125,3 +106,52 @@ def test_sigkill_mid_batch_loses_nothing() -> None:
     _assert_nothing_half_done()
     subjects = sorted(Ticket.objects.values_list("subject", flat=True))
     assert subjects == sorted(f"Crash test {i}" for i in range(BATCH))
+
+
+def _kill_when(condition: Callable[[], bool]) -> int:
+    worker = _worker()
+    try:
+        _wait(condition, "the first messages")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    return _processed()
+
+
+def test_sigkill_mid_batch_loses_nothing() -> None:
+    support_mailbox(build_world())
+    HUEY.flush()  # a queue of our own: only this batch's tasks
+    for i in range(BATCH):
+        pipeline.receive(_message(i), transport="smtp", recipients=[SUPPORT])  # queues a task
+    assert HUEY.pending_count() == BATCH
+
+    done_at_kill = _kill_when(lambda: _processed() >= 3)
+    assert 3 <= done_at_kill < BATCH, "the kill must land mid-batch"
+    assert InboundMessage.objects.count() == BATCH
+    _assert_nothing_half_done()
+    _run_again()
+
+
+def test_sigkill_mid_way_through_batches_leaves_whole_batches() -> None:
+    """Mail received by the batch (as the listener and the poller hand it over) is
+    placed by the batch, in one transaction: a kill leaves each batch all or nothing."""
+    support_mailbox(build_world())
+    HUEY.flush()
+    size = 5
+    for start in range(0, BATCH, size):
+        pipeline.receive_many(
+            [
+                pipeline.Delivery(_message(i), "smtp", recipients=[SUPPORT])
+                for i in range(start, start + size)
+            ]
+        )  # queues one task for the batch
+    assert HUEY.pending_count() == BATCH // size
+
+    done_at_kill = _kill_when(lambda: _processed() >= size)
+    assert size <= done_at_kill < BATCH, "the kill must land mid-way"
+    assert done_at_kill % size == 0, "a batch was left half placed"
+    assert InboundMessage.objects.count() == BATCH
+    _assert_nothing_half_done()
+    _run_again()

@@ -3,8 +3,11 @@ stored, 550 for addresses we do not serve, 451 (try later) when storing fails.""
 
 from __future__ import annotations
 
+import concurrent.futures
 import smtplib
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +160,45 @@ def test_lmtp_answers_data_once_per_recipient(lmtp_port: int, mailbox: Mailbox) 
         assert answer().startswith(b"250 2.0.0 Stored")
         say("QUIT")
     assert InboundMessage.objects.count() == 1
+
+
+def test_deliveries_arriving_together_are_stored_together(mailbox: Mailbox) -> None:
+    """A group commit: what arrives while the database thread is busy is stored as
+    one batch (one sync, one transaction), and each client still gets its own 250."""
+    port = free_port()
+    handler = DeliveryHandler(enqueue=False)
+    listener = Listener(handler, hostname="127.0.0.1", port=port)
+    listener.start()
+    busy = threading.Event()
+    clients = [smtplib.SMTP("127.0.0.1", port, timeout=30) for _ in range(5)]
+    try:
+        for client in clients:
+            client.ehlo()
+            client.mail("contact@example.com")
+            client.rcpt(SUPPORT)
+        # Keep the database thread busy until the five deliveries wait for it.
+        handler._db.submit(busy.wait, 30)
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:
+            sent = [
+                pool.submit(client.data, build(subject=f"Together {i}"))
+                for i, client in enumerate(clients)
+            ]
+            deadline = time.monotonic() + 30
+            while len(handler._waiting) < 5:
+                assert time.monotonic() < deadline, "the deliveries never arrived"
+                time.sleep(0.01)  # waiting for the clients' DATA to reach the handler
+            busy.set()
+            answers = [future.result() for future in sent]
+    finally:
+        busy.set()
+        for client in clients:
+            client.close()
+        listener.stop()
+        handler.close()
+    assert [code for code, _ in answers] == [250] * 5
+    stored_as = {int(text.split()[-1]) for _, text in answers}
+    inbound = InboundMessage.objects.order_by("pk")
+    assert stored_as == set(inbound.values_list("pk", flat=True))
+    assert {m.received_at for m in inbound} == {inbound[0].received_at}  # one batch
+    subjects = {pipeline.process(m.pk).subject for m in inbound}
+    assert subjects == {f"Together {i}" for i in range(5)}
