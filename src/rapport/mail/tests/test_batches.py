@@ -160,3 +160,30 @@ def test_big_mail_splits_a_batch_and_threading_spans_the_parts(
     )  # fmt: skip
     assert opened.outcome == Outcome.TICKET
     assert (answer.outcome, answer.ticket_id) == (Outcome.REPLY, opened.ticket_id)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_receipt_commit_is_synced_before_the_acknowledgement(mailbox: Mailbox) -> None:
+    """The listener answers 250 once `receive_many` returns: the receipt's commit must
+    be on disk by then, not only in the operating system's cache."""
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        received = pipeline.receive_many(_deliveries(build(subject="Synced")), enqueue=False)
+    assert InboundMessage.objects.filter(pk=received[0].pk).exists()
+    if connection.vendor == "sqlite":
+        inserts = [i for i, sql in enumerate(statements) if sql.startswith("INSERT")]
+        full = statements.index("PRAGMA synchronous=FULL")
+        normal = statements.index("PRAGMA synchronous=NORMAL")
+        assert full < inserts[0] and inserts[-1] < normal
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL again for everything else
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
