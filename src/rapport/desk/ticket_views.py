@@ -113,7 +113,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     scope = my_scope(request)
-    statuses = ticket_queries.statuses()
+    statuses = ticket_queries.statuses(ticket)
     # Parent and children in one statement; a UNION of two index lookups, because
     # SQLite answers "parent_id = ? OR id = ?" by scanning every ticket.
     children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
@@ -228,7 +228,7 @@ def history(request: HttpRequest, number: int) -> HttpResponse:
 
 def _message(request: HttpRequest, number: int, *, internal: bool) -> HttpResponse:
     ticket = _ticket(request, number)
-    statuses = ticket_queries.statuses()
+    statuses = ticket_queries.statuses(ticket)
     form: ReplyForm | NoteForm = (
         NoteForm(request.POST, request.FILES)
         if internal
@@ -277,7 +277,7 @@ def _inline(
 ) -> HttpResponse:
     """A change of one header field: htmx gets the header back, a plain form a redirect."""
     ticket = _ticket(request, number)
-    statuses = ticket_queries.statuses()
+    statuses = ticket_queries.statuses(ticket)
     form = make_form(ticket, statuses)
     if form.is_valid():
         run_action(form, None, lambda: change(ticket, form.cleaned_data, statuses))

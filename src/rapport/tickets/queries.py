@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Iterable
 from datetime import datetime
 from functools import reduce
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Prefetch, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 
-from rapport.core import search
+from rapport.core import reference, search
 from rapport.core.errors import NotFound
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
@@ -92,16 +94,36 @@ def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 def get_ticket(scope: Scope, number: int, *, field: str | None = None, tags: bool = True) -> Ticket:
     """A ticket the person may see, or NotFound (never 403: that would confirm it exists);
-    `field` names the request field that gave the number, if any. With `tags=False`
-    its tags are not prefetched: a page that shows only their names asks `tag_names_of`,
-    at a fraction of the prefetch's cost."""
+    `field` names the request field that gave the number, if any.
+
+    With `tags=False` (a page) the same row also brings the names of its tags and the
+    reference-data stamp (`tag_names_of`, `statuses(ticket)`): two round trips fewer
+    than a tags prefetch and a status list read, on the page agents open most."""
     qs = with_list_joins(visible_tickets(scope))
     if not tags:
-        qs = qs.prefetch_related(None)
+        # Both statements are constants of this module, with no input in them.
+        names = RawSQL(_TAG_NAMES[connection.vendor], (), output_field=TextField())  # noqa: S611
+        stamp = RawSQL(_STAMP, (), output_field=BigIntegerField())  # noqa: S611
+        qs = qs.prefetch_related(None).annotate(packed_tag_names=names, reference_stamp=stamp)
     ticket = qs.filter(pk=number).first()
     if ticket is None:
         raise NotFound(f"There is no ticket #{number} you can see.", field=field)
     return ticket
+
+
+# The ticket's tag names as a JSON array of text, in the ticket's own row. Table names
+# are the models' (the outer query's ticket table is never aliased).
+_TAG_NAMES = {
+    "sqlite": (
+        "(SELECT json_group_array(tg.name) FROM tickets_tickettag tt "
+        "JOIN tickets_tag tg ON tg.id = tt.tag_id WHERE tt.ticket_id = tickets_ticket.id)"
+    ),
+    "postgresql": (
+        "(SELECT COALESCE(json_agg(tg.name), '[]'::json)::text FROM tickets_tickettag tt "
+        "JOIN tickets_tag tg ON tg.id = tt.tag_id WHERE tt.ticket_id = tickets_ticket.id)"
+    ),
+}
+_STAMP = "(SELECT stamp FROM core_referencestamp WHERE id = 1)"
 
 
 def can_see_internal(scope: Scope, ticket: Ticket) -> bool:
@@ -201,6 +223,11 @@ def get_attachment(scope: Scope, attachment_id: int) -> Attachment:
 
 
 def tag_names_of(ticket: Ticket) -> list[str]:
+    """The names of the ticket's tags, in order: from its row when `get_ticket` packed
+    them there, else from one query."""
+    packed = getattr(ticket, "packed_tag_names", None)
+    if packed is not None:
+        return sorted(json.loads(packed))
     return list(
         TicketTag.objects.filter(ticket_id=ticket.pk)
         .order_by("tag__name")
@@ -208,8 +235,15 @@ def tag_names_of(ticket: Ticket) -> list[str]:
     )
 
 
-def statuses() -> list[Status]:
-    return list(Status.objects.order_by("position", "id"))
+def statuses(ticket: Ticket | None = None) -> list[Status]:
+    """Every status in order; shared copies (not to be modified) when the ticket came
+    with the reference stamp (`get_ticket(tags=False)`), else read now."""
+    stamp = getattr(ticket, "reference_stamp", None)
+
+    def load() -> list[Status]:
+        return list(Status.objects.order_by("position", "id"))
+
+    return reference.Snapshot(int(stamp)).get(("statuses",), load) if stamp else load()
 
 
 def tag_names(scope: Scope) -> QuerySet[Tag]:

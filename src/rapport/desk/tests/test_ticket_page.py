@@ -152,3 +152,25 @@ def test_parent_and_children_are_linked(world: World) -> None:
     assert f'href="/desk/t/{parent.pk}/">#{parent.pk} Office move' in (
         browser.get(f"/desk/t/{child.pk}/").content.decode()
     )
+
+
+def test_tags_in_order_and_a_new_status_shows_at_once(world: World) -> None:
+    from rapport.tickets.models import Status
+
+    ticket = world.ticket("contact")
+    actions.tag(world.agent, ticket, ["vpn", "billing", "urgent-ish"])
+    browser = signed_in(world, "agent")
+    page = browser.get(f"/desk/t/{ticket.pk}/").content.decode()
+    shown = [name for name in ("billing", "urgent-ish", "vpn") if f'value="{name}"' in page]
+    assert shown == ["billing", "urgent-ish", "vpn"]
+    assert (
+        page.index('value="billing"') < page.index('value="urgent-ish"') < page.index('value="vpn"')
+    )
+    assert "Waiting on finance" not in page
+    # An admin adds a status: the next page offers it (statuses are cached per process
+    # and read again when reference data changes).
+    Status.objects.create(
+        slug="finance", name="Waiting on finance", category="on_hold", position=99
+    )
+    page = browser.get(f"/desk/t/{ticket.pk}/").content.decode()
+    assert '<option value="finance">Waiting on finance</option>' in page
