@@ -10,11 +10,11 @@ business logic in signals). Anything larger falls back to `bulk_create`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.fields import NOT_PROVIDED, Field
 
 # Bound parameters per statement: well under SQLite's and PostgreSQL's limits.
@@ -63,20 +63,21 @@ def insert(objs: Sequence[models.Model]) -> None:
     ):
         model._default_manager.bulk_create(objs)
         return
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each proxied lookup costs
     params: list[Any] = []
     for obj in objs:
         # A row built before its parent was saved (a new ticket's clocks) takes the
         # parent's key now, as bulk_create does.
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, len(objs), connection.vendor), params)
+        params += [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    with db.cursor() as cursor:
+        cursor.execute(_insert_sql(model, len(objs), db.vendor), params)
         keys = cursor.fetchall() if auto is not None else []
     for i, obj in enumerate(objs):
         if auto is not None:
             setattr(obj, auto.attname, auto.to_python(keys[i][0]))
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = db.alias
 
 
 @cache
@@ -89,20 +90,28 @@ def _fields(model: type[models.Model], names: tuple[str, ...]) -> list[Field]:
 
 
 @cache
-def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) -> str:
+def _update_sql(
+    model: type[models.Model], names: tuple[str, ...], added: tuple[str, ...], vendor: str
+) -> str:
     meta = model._meta
     qn = connection.ops.quote_name
-    columns = ", ".join(f"{qn(f.column)} = %s" for f in _fields(model, names))
+    columns = ", ".join(
+        [f"{qn(f.column)} = %s" for f in _fields(model, names)]
+        + [f"{qn(f.column)} = {qn(f.column)} + %s" for f in _fields(model, added)]
+    )
     return f"UPDATE {qn(meta.db_table)} SET {columns} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 (names from the model)
 
 
-def update(obj: models.Model, names: Sequence[str]) -> None:
-    """Write these fields of a saved row (as `save(update_fields=names)`)."""
+def update(obj: models.Model, names: Sequence[str], add: Mapping[str, int] | None = None) -> None:
+    """Write these fields of a saved row (as `save(update_fields=names)`); `add`: numbers
+    added to columns in the database (as `F(name) + n`), whatever the object holds."""
     model = type(obj)
-    key = tuple(names)
+    db = connections[DEFAULT_DB_ALIAS]
+    key, added = tuple(names), tuple(add or ())
     params: list[Any] = [
-        f.get_db_prep_save(f.pre_save(obj, False), connection) for f in _fields(model, key)
+        f.get_db_prep_save(f.pre_save(obj, False), db) for f in _fields(model, key)
     ]
-    params.append(model._meta.pk.get_db_prep_value(obj.pk, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(type(obj), key, connection.vendor), params)
+    params += [(add or {})[name] for name in added]
+    params.append(model._meta.pk.get_db_prep_value(obj.pk, db))
+    with db.cursor() as cursor:
+        cursor.execute(_update_sql(model, key, added, db.vendor), params)

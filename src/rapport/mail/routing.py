@@ -136,7 +136,10 @@ def thread(mail: ParsedMail, person: Person, known: dict[str, int] | None = None
         ticket_id = int(match.group(1)) if match else None
     if ticket_id is None:
         return None
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    try:
+        ticket: Ticket | None = Ticket.objects.get(pk=ticket_id)
+    except Ticket.DoesNotExist:  # a tag naming no ticket
+        ticket = None
     for _ in range(10):  # follow merges (a chain, never a cycle; bounded all the same)
         if ticket is None or ticket.merged_into_id is None:
             break

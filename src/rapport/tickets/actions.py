@@ -400,12 +400,13 @@ def reply(
     rows.insert([message])
     _claim_attachments(actor, message, attachments)
     outbound.after_message(message)
-    updates: dict[str, Any] = {"message_count": F("message_count") + 1, "updated_at": now}
-    if side == Side.PROVIDER and ticket.first_response_at is None:
-        updates["first_response_at"] = now
-        ticket.first_response_at = now
-    Ticket.objects.filter(pk=ticket.pk).update(**updates)
     ticket.updated_at = now
+    written = ["updated_at"]
+    if side == Side.PROVIDER and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        written.append("first_response_at")
+    # The count is added in the database: concurrent replies each count.
+    rows.update(ticket, written, add={"message_count": 1})
     ticket.message_count += 1
     _append_search(ticket, body_text)
     rows.insert([_unsaved_event(ticket, actor, "reply", side=side, message=message.pk)])

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rapport.core import rows
 from rapport.core.testing import World
 from rapport.directory.models import Organisation, OrgKind, Party, PartyKind
-from rapport.tickets.models import Event
+from rapport.tickets.models import Event, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,12 @@ def test_an_update_writes_the_named_fields_only(world: World) -> None:
     rows.update(party, ["name"])
     stored = Party.objects.get(pk=party.pk)
     assert (stored.name, stored.kind) == ("Initrode", PartyKind.CUSTOMER)
+
+
+def test_an_update_adds_to_a_count_as_it_stands_in_the_database(world: World) -> None:
+    ticket = world.ticket("contact")
+    Ticket.objects.filter(pk=ticket.pk).update(message_count=5)  # another writer meanwhile
+    ticket.updated_at = WHEN
+    rows.update(ticket, ["updated_at"], add={"message_count": 1})
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.message_count, stored.updated_at) == (6, WHEN)
