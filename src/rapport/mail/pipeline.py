@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from rapport.core import clock, reference
+from rapport.core import clock, reference, rows
 from rapport.core.errors import RapportError
 from rapport.core.sanitize import clean_html, html_to_text
 from rapport.directory.models import OrgMembership, Party, Person
@@ -503,15 +503,16 @@ def _place(
         )  # fmt: skip
         ticket, message_pk = opened.ticket, opened.message.pk
         inbound.outcome = Outcome.TICKET
-    MessageRef.objects.create(
+    # The two rows every placed message writes, by statements built once (rows).
+    rows.insert([MessageRef(
         rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,
         direction=Direction.IN, created_at=inbound.processed_at,
-    )  # fmt: skip
+    )])  # fmt: skip
     inbound.ticket = ticket
     inbound.message_id = message_pk
     inbound.state = InboundState.PROCESSED
     inbound.reason = ""
-    inbound.save(update_fields=[*_PLACED_FIELDS, "ticket", "message", "full_text", "full_html"])
+    rows.update(inbound, _PLACED_AS_MESSAGE)
     return person
 
 
@@ -519,6 +520,7 @@ _PLACED_FIELDS = [
     "rfc_id", "sender", "subject", "attempts", "processed_at", "mailbox", "state", "outcome",
     "reason",
 ]  # fmt: skip
+_PLACED_AS_MESSAGE = [*_PLACED_FIELDS, "ticket", "message", "full_text", "full_html"]
 
 
 def _ignore(inbound: InboundMessage, outcome: str, reason: str, ticket_id: int | None) -> None:

@@ -136,11 +136,14 @@ def thread(mail: ParsedMail, person: Person, known: dict[str, int] | None = None
         ticket_id = int(match.group(1)) if match else None
     if ticket_id is None:
         return None
-    ticket = Ticket.objects.select_related("provider_party").filter(pk=ticket_id).first()
+    try:
+        ticket: Ticket | None = Ticket.objects.get(pk=ticket_id)
+    except Ticket.DoesNotExist:  # a tag naming no ticket
+        ticket = None
     for _ in range(10):  # follow merges (a chain, never a cycle; bounded all the same)
         if ticket is None or ticket.merged_into_id is None:
             break
-        ticket = Ticket.objects.select_related("provider_party").get(pk=ticket.merged_into_id)
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
     if ticket is None or ticket.status_category == StatusCategory.CLOSED:
         return None
     if not can_view(scope_for(person), ticket):

@@ -336,6 +336,10 @@ def on_public_reply(ticket: Ticket, actor: Person | None, side: str) -> None:
     """A public message: the provider's fulfils response clocks; the client's re-arms one."""
     if ticket.agreement_id is None or side not in (Side.CLIENT, Side.PROVIDER):
         return
+    if side == Side.CLIENT and ticket.first_response_at is None:
+        # Before the provider's first reply the first-response clock is what is owed:
+        # a client's message changes no clock (the common case of mail follow-ups).
+        return
     work = _Work(ticket, actor, wallclock.now()).load()
     if side == Side.PROVIDER:
         for c in work.live(Clock.FIRST_RESPONSE) + work.live(Clock.NEXT_RESPONSE):

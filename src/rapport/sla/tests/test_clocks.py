@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rapport.agreements import actions as agreement_actions
 from rapport.core import clock
@@ -168,6 +170,30 @@ def test_next_response_is_re_armed_when_the_client_writes_after_the_provider(
     assert clocks(ticket)["next_response/2"].state == ClockState.RUNNING
     ticket.refresh_from_db()
     assert ticket.next_response_due_at == at(2026, 3, 11, 11, 0)
+
+
+def test_a_client_follow_up_before_the_first_response_leaves_the_clocks_alone(
+    with_next_response: World,
+) -> None:
+    w = with_next_response
+    with clock.travel_to(at(2026, 3, 10, 10, 0)):
+        ticket = w.ticket("contact")
+    before = clocks(ticket)
+    with clock.travel_to(at(2026, 3, 10, 10, 5)), CaptureQueriesContext(connection) as queries:
+        actions.reply(w.contact, ticket, body="Also the scanner")
+    # The first response is what is owed: nothing to read or write about clocks (mail
+    # follow-ups are mostly this).
+    assert not [q for q in queries if "sla_ticketclock" in q["sql"]]
+    assert clocks(ticket) == before
+    assert [(c.state, c.due_at) for c in clocks(ticket).values()] == [
+        (c.state, c.due_at) for c in before.values()
+    ]
+    assert len(sla_events(ticket)) == 2  # the two applied at creation
+    with clock.travel_to(at(2026, 3, 10, 11, 0)):
+        actions.reply(w.agent, ticket, body="Looking")
+    with clock.travel_to(at(2026, 3, 10, 11, 5)):
+        actions.reply(w.contact, ticket, body="Thanks")
+    assert clocks(ticket)["next_response/1"].state == ClockState.RUNNING
 
 
 def test_solving_fulfils_and_reopening_runs_resolution_on(world: World) -> None:
