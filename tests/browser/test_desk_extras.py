@@ -48,6 +48,12 @@ def test_rename_and_read_earlier_messages(
     field.fill("   ")
     field.press("Enter")  # the browser lets spaces through `required`; the action refuses
     expect(page.locator("#f-subject-error")).to_contain_text("subject")
+    # The form came back in the answer: until htmx has settled it, Enter would submit
+    # it the plain way (a whole page, still a rename) instead of in place.
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'#subject.htmx-added, #subject.htmx-settling, #subject .htmx-added')"
+    )
     page.get_by_label("New subject").fill("Printer jams on tray 2")
     page.get_by_label("New subject").press("Enter")
     expect(page.locator("#subject h1")).to_contain_text("Printer jams on tray 2")
