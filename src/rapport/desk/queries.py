@@ -22,7 +22,7 @@ from rapport.core.choices import StatusCategory
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
 from rapport.directory.models import Party, PartyKind, Person
-from rapport.directory.queries import Scope
+from rapport.directory.queries import Scope, provider_parties
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket, TicketTag
 
@@ -329,8 +329,7 @@ def saved_views(person: Person) -> QuerySet[SavedView]:
 
 def provider_choices(scope: Scope) -> list[Party]:
     """Teams, vendors and contractors, for the provider filter."""
-    kinds = (PartyKind.TEAM, PartyKind.VENDOR, PartyKind.CONTRACTOR)
-    return list(Party.objects.filter(kind__in=kinds).order_by("name", "id"))
+    return list(provider_parties())
 
 
 def client_parties() -> QuerySet[Party]:

@@ -345,14 +345,17 @@ def set_agreement(request: HttpRequest, number: int) -> HttpResponse:
         template = "desk/_agreement_form.html" if is_htmx(request) else "desk/agreement.html"
         return render(request, template, context)
 
+    offered: list[Agreement] = []  # read once: the form checks the choice, `change` uses it
+
+    def make_form(ticket: Ticket, statuses: list[Status]) -> AgreementForm:
+        offered[:] = _agreements(ticket)
+        return AgreementForm(request.POST, agreements=offered)
+
     def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
-        chosen = next((a for a in _agreements(ticket) if a.pk == data["agreement"]), None)
+        chosen = next((a for a in offered if a.pk == data["agreement"]), None)
         return actions.set_agreement(me(request), ticket, chosen)
 
-    return _inline(
-        request, number, lambda t, s: AgreementForm(request.POST, agreements=_agreements(t)),
-        change, "Agreement changed; the clocks follow it.",
-    )  # fmt: skip
+    return _inline(request, number, make_form, change, "Agreement changed; the clocks follow it.")
 
 
 @require_GET

@@ -11,6 +11,7 @@ from rapport.directory.models import (
     OrgKind,
     OrgMembership,
     Party,
+    PartyKind,
     Person,
     Team,
     TeamMembership,
@@ -158,6 +159,12 @@ def visible_parties(scope: Scope) -> QuerySet[Party]:
         | Q(pk__in=visible_teams(scope).values("party_id"))
         | Q(pk__in=serving)
     )
+
+
+def provider_parties() -> QuerySet[Party]:
+    """Who may provide service: our teams, vendors and contractors (`Party.can_provide`)."""
+    kinds = (PartyKind.TEAM, PartyKind.VENDOR, PartyKind.CONTRACTOR)
+    return Party.objects.filter(kind__in=kinds).order_by("name", "id")
 
 
 def person_by_login(login: str) -> Person | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from rapport.directory.models import Party, PartyKind
+from rapport.directory.queries import provider_parties
 from rapport.scorecards.exports import LABELS
 from rapport.scorecards.models import Criterion
 from rapport.scorecards.periods import KINDS
@@ -22,9 +22,7 @@ STANDING = re.compile(r"^\s*(?P<name>.*?\S)\s+(?P<min>\d+(?:\.\d+)?)\s*$")
 
 
 def provider_choices() -> list[tuple[str, str]]:
-    kinds = (PartyKind.TEAM, PartyKind.VENDOR, PartyKind.CONTRACTOR)
-    parties = Party.objects.filter(kind__in=kinds).order_by("name", "id")
-    return [(str(p.pk), f"{p.name} ({p.get_kind_display()})") for p in parties]
+    return [(str(p.pk), f"{p.name} ({p.get_kind_display()})") for p in provider_parties()]
 
 
 class WeightedForm(forms.Form):

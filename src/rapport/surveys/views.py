@@ -124,8 +124,7 @@ def settings_page(request: HttpRequest, agreement_id: int) -> HttpResponse:
     scope = scope_for(person)
     if not scope.is_staff:
         raise PermissionDenied("Survey settings are for our staff.")
-    agreement = Agreement.objects.select_related("provider", "client").filter(pk=agreement_id)
-    found = agreement.first()
+    found = Agreement.objects.select_related("provider", "client").filter(pk=agreement_id).first()
     if found is None:
         raise Http404("No such agreement.")
     row = SurveySettings.objects.filter(agreement=found).first()
