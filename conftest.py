@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
 from rapport.core.testing import World, build_world
+from rapport.mail.testing import SmtpSink
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,3 +39,17 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests create dozens of people. The production
     # setting is asserted on its own in core/tests/test_auth.py.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that outbound mail goes to (pytest-django swaps
+    in the in-memory backend; tests that ask for this use the real one)."""
+    smtp = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+    settings.EMAIL_PORT = smtp.port  # type: ignore[attr-defined]
+    try:
+        yield smtp
+    finally:
+        smtp.stop()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +7,6 @@ import pytest
 from rapport.core import clock
 from rapport.core.choices import StatusCategory
 from rapport.core.testing import World
-from rapport.mail.testing import SmtpSink
 from rapport.surveys import actions as surveys
 from rapport.surveys.models import Survey
 from rapport.tickets import actions
@@ -66,15 +64,3 @@ def march(world: World) -> World:
         surveys.answer(s1, actor=w.contact, ratings={"csat": 5, "nps": 10, "ces": 7})
         surveys.answer(s2, actor=w.contact, ratings={"csat": 2, "nps": 3}, comment="Too slow")
     return w
-
-
-@pytest.fixture
-def sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
-    smtp = SmtpSink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = smtp.port  # type: ignore[attr-defined]
-    try:
-        yield smtp
-    finally:
-        smtp.stop()
