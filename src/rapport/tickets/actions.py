@@ -323,7 +323,9 @@ def open_ticket(
         updated_at=now,
     )
     # The SLA clocks are worked out first so the due columns go into the ticket's INSERT.
-    clocks, sla_events = sla.start_new_ticket(ticket, actor, sla.terms_of(agreement, priority), now)
+    clocks, sla_events = sla.start_new_ticket(
+        ticket, actor, sla.terms_of(agreement, priority, ref), now
+    )
     # The rows of a new ticket are written by statements built once per process (see
     # rapport.core.rows): creating tickets is the hottest write (API, mail, imports).
     rows.insert([ticket])
