@@ -4,7 +4,7 @@ UPDATE from another process — the next ticket or mail sees the change."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -111,3 +111,17 @@ def test_a_party_renamed_by_raw_sql_is_named_on_the_next_ticket(world: World) ->
             ["Globex Corporation", world.customer.party_id],
         )
     assert _raise_via_api(world)["client"]["name"] == "Globex Corporation"
+
+
+def test_a_calendar_changed_by_raw_sql_times_the_next_tickets_clocks(world: World) -> None:
+    saturday = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # the office calendar is closed
+    with clock.travel_to(saturday):
+        world.ticket("contact")  # the agreement and its compiled calendar are in the copy
+        with connection.cursor() as cursor:  # a writer that bypasses Django altogether
+            cursor.execute(
+                "UPDATE agreements_calendar SET always_open = %s WHERE id = %s",
+                [True, world.calendar.pk],
+            )
+        ticket = world.ticket("contact")
+    first = TicketClock.objects.get(ticket=ticket, kind="first_response")
+    assert first.due_at == saturday + timedelta(minutes=240)
