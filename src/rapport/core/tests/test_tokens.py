@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.management import call_command
 
@@ -67,9 +67,13 @@ def test_the_person_a_token_names_is_loaded_as_the_orm_loads_them(world: World) 
     assert isinstance(found.is_active, bool) and isinstance(found.last_login, datetime)
 
 
-def test_a_tokens_use_is_recorded(world: World) -> None:
+def test_a_tokens_use_is_recorded_at_most_once_a_minute(world: World) -> None:
     token, key = tokens.create_token(None, world.contact)
-    assert tokens.person_for_key(key) == world.contact
-    token.refresh_from_db()
-    assert token.last_used_at is not None
+    start = datetime(2026, 11, 30, 9, 0, 0, 500_000, tzinfo=UTC)
+    for seconds, recorded in ((0, start), (59, start), (61, start + timedelta(seconds=61)),
+                              (90, start + timedelta(seconds=61))):  # fmt: skip
+        with clock.travel_to(start + timedelta(seconds=seconds)):
+            assert tokens.person_for_key(key) == world.contact
+        token.refresh_from_db()
+        assert token.last_used_at == recorded, seconds
     assert tokens.person_for_key(key + "x") is None
