@@ -43,6 +43,10 @@ class Snapshot:
             value: T = hit[1]
             return value
         value = load()
+        if value is None:
+            # Nothing found is not kept: keys can come from outside (an id in a request),
+            # and a copy of every miss would grow without bound.
+            return value
         with _lock:
             store[key] = (self.stamp, value)
         return value

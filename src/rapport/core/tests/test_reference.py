@@ -125,3 +125,10 @@ def test_a_calendar_changed_by_raw_sql_times_the_next_tickets_clocks(world: Worl
         ticket = world.ticket("contact")
     first = TicketClock.objects.get(ticket=ticket, kind="first_response")
     assert first.due_at == saturday + timedelta(minutes=240)
+
+
+def test_a_party_that_does_not_exist_is_refused_and_not_kept(world: World) -> None:
+    body = {"subject": "Toner", "body": "Empty again.", "provider": 987_654}
+    response = world.client("contact").post_json("/api/v1/tickets", body)
+    assert response.status_code == 404, response.content
+    assert ("party", 987_654) not in reference._store()
