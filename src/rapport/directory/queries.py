@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
+from rapport.core.prepared import Prepared
 from rapport.directory.models import (
     Organisation,
     OrgKind,
@@ -76,17 +78,7 @@ def scope_for(person: Person | None) -> Scope:
     cached = getattr(person, "_rapport_scope", None)
     if cached is not None:
         return cached
-    # Teams and organisations in one round trip: every API request and every mail
-    # message needs a scope, so one statement fewer here is one fewer per request.
-    team_rows = TeamMembership.objects.filter(person=person).values_list(
-        Value("team", output_field=CharField()), "team__party_id", "role",
-        Value(False, output_field=BooleanField()),
-    )  # fmt: skip
-    org_rows = OrgMembership.objects.filter(person=person).values_list(
-        Value("org", output_field=CharField()), "organisation__party_id", "organisation__kind",
-        "is_admin",
-    )  # fmt: skip
-    rows = list(team_rows.union(org_rows, all=True))
+    rows = _memberships(None, person=person.pk)
     teams = [(pid, role) for what, pid, role, _ in rows if what == "team"]
     orgs = [(pid, kind, is_admin) for what, pid, kind, is_admin in rows if what == "org"]
     own = [pid for pid, kind, _ in orgs if kind == OrgKind.OWN]
@@ -105,6 +97,21 @@ def scope_for(person: Person | None) -> Scope:
     )
     person._rapport_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+@Prepared
+def _memberships(_: None, *, person: int) -> QuerySet[Any]:
+    """Teams and organisations in one round trip, prepared once: every page, API
+    request and mail message needs a scope."""
+    team_rows = TeamMembership.objects.filter(person_id=person).values_list(
+        Value("team", output_field=CharField()), "team__party_id", "role",
+        Value(False, output_field=BooleanField()),
+    )  # fmt: skip
+    org_rows = OrgMembership.objects.filter(person_id=person).values_list(
+        Value("org", output_field=CharField()), "organisation__party_id", "organisation__kind",
+        "is_admin",
+    )  # fmt: skip
+    return team_rows.union(org_rows, all=True)
 
 
 def forget_scope(person: Person) -> None:
