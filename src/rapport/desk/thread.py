@@ -100,16 +100,22 @@ def _page(rows: list[Any], size: int) -> Page:
     return Page(rows, earlier, Key.of(rows[0]) if rows else None)
 
 
-def _latest(qs: QuerySet[Any], size: int, before: Key) -> Page:
-    return _page(list(qs.filter(before.before()).order_by("-created_at", "-id")[: size + 1]), size)
+def _newest(qs: QuerySet[Any], size: int) -> QuerySet[Any]:
+    """The newest `size + 1` rows: one more than a page shows tells if there are earlier."""
+    return qs.order_by("-created_at", "-id")[: size + 1]
+
+
+def _message_rows(ticket: int, internal: bool) -> QuerySet[Message]:
+    # Attachments come by `_with_files`: the prefetch machinery cost more than the
+    # whole thread query.
+    qs = ticket_queries.messages_of(ticket, internal=internal).select_related("author")
+    return qs.only(*MESSAGE_FIELDS)
 
 
 @Prepared
 def _latest_messages(internal: bool, *, ticket: int) -> QuerySet[Message]:
-    """The statement of every ticket page's thread, prepared once. Attachments come by
-    `_with_files`: the prefetch machinery cost more than the whole thread query."""
-    qs = ticket_queries.messages_of(ticket, internal=internal).select_related("author")
-    return qs.only(*MESSAGE_FIELDS).order_by("-created_at", "-id")[: THREAD_PAGE + 1]
+    """Every ticket page's thread: prepared once per kind of reader."""
+    return _newest(_message_rows(ticket, internal), THREAD_PAGE)
 
 
 def messages(
@@ -117,20 +123,15 @@ def messages(
 ) -> Page:
     """The latest messages (before `before`), or every message from `start` on."""
     internal = ticket_queries.can_see_internal(scope, ticket)
-    if start is None and before is None:
-        page = _page(_latest_messages(internal, ticket=ticket.pk), THREAD_PAGE)
+    if start is not None:
+        qs = _message_rows(ticket.pk, internal).filter(start.from_here())
+        rows = list(qs.order_by("created_at", "id")[:MAX_NEW])
+        page = Page(rows, None, Key.of(rows[0]) if rows else start)
+    elif before is not None:
+        earlier = _message_rows(ticket.pk, internal).filter(before.before())
+        page = _page(list(_newest(earlier, THREAD_PAGE)), THREAD_PAGE)
     else:
-        qs = (
-            ticket_queries.messages_of(ticket.pk, internal=internal)
-            .select_related("author")
-            .only(*MESSAGE_FIELDS)
-        )
-        if start is None:
-            assert before is not None
-            page = _latest(qs, THREAD_PAGE, before)
-        else:
-            rows = list(qs.filter(start.from_here()).order_by("created_at", "id")[:MAX_NEW])
-            page = Page(rows, None, Key.of(rows[0]) if rows else start)
+        page = _page(_latest_messages(internal, ticket=ticket.pk), THREAD_PAGE)
     _with_files(page.rows)
     return page
 
@@ -161,19 +162,22 @@ def _with_files(rows: list[Message]) -> None:
         m.files = files[m.pk]  # type: ignore[attr-defined]
 
 
+def _event_rows(ticket: int, kinds: frozenset[str] | None) -> QuerySet[Event]:
+    return ticket_queries.events_of(ticket, kinds).select_related("actor").only(*EVENT_FIELDS)
+
+
 @Prepared
 def _latest_events(kinds: frozenset[str] | None, *, ticket: int) -> QuerySet[Event]:
-    """The statement of every ticket page's history, prepared once per set of kinds."""
-    qs = ticket_queries.events_of(ticket, kinds).select_related("actor").only(*EVENT_FIELDS)
-    return qs.order_by("-created_at", "-id")[: HISTORY_PAGE + 1]
+    """Every ticket page's history: prepared once per set of kinds shown."""
+    return _newest(_event_rows(ticket, kinds), HISTORY_PAGE)
 
 
 def events(scope: Scope, ticket: Ticket, *, before: Key | None = None) -> Page:
     kinds = ticket_queries.history_kinds(scope, ticket)
     if before is None:
         return _page(_latest_events(kinds, ticket=ticket.pk), HISTORY_PAGE)
-    qs = ticket_queries.events_of(ticket.pk, kinds).select_related("actor").only(*EVENT_FIELDS)
-    return _latest(qs, HISTORY_PAGE, before)
+    earlier = _event_rows(ticket.pk, kinds).filter(before.before())
+    return _page(list(_newest(earlier, HISTORY_PAGE)), HISTORY_PAGE)
 
 
 def _when(at: datetime) -> tuple[str, str]:
