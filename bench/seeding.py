@@ -56,7 +56,10 @@ def _write(plan: Plan, workers: int, send: Connection) -> None:
         if pool is not None:  # let the workers leave cleanly, closing their connections
             pool.close()
             pool.join()
+        loaded = time.perf_counter()
         loader.finish()
+        print(f"loaded in {loaded - began:.1f} s, indexes built in"
+              f" {time.perf_counter() - loaded:.1f} s", flush=True)  # fmt: skip
     finally:
         if pool is not None:
             pool.terminate()
