@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -53,7 +52,7 @@ class BatchFile:
     path: str
 
 
-Batch = Rows | CopyData | BatchFile
+Batch = CopyData | BatchFile
 
 
 class Loader(Protocol):
@@ -68,16 +67,16 @@ def first_ticket_id() -> int:
     return (last or 0) + 1
 
 
-def prepare(rows: Rows) -> Batch:
+def prepare(rows: Rows, spool: str) -> Batch:
     """In a worker process: the batch in the form its database's loader takes.
 
     The writer is the narrow part of seeding, so what can be done for it is done
     here: encoding COPY data for PostgreSQL, binding the rows into an SQLite file
     for SQLite. Either crosses the process boundary as a few bytes objects or a
-    file name, far more cheaply than pickled tuples."""
+    file name (in the folder `spool`), far more cheaply than pickled tuples."""
     if connection.vendor == "postgresql":
         return _copy_data(rows)
-    return _batch_file(rows)
+    return _batch_file(rows, spool)
 
 
 def loader() -> Loader:
@@ -171,14 +170,9 @@ class SqliteLoader:
         cursor.execute("COMMIT")
 
 
-def _batch_file(rows: Rows) -> BatchFile:
-    """The rows in plain tables (no keys, no indexes) of a new SQLite file, in
-    memory-backed /dev/shm where there is one."""
-    shm = "/dev/shm"  # noqa: S108 (a private file made by mkstemp)
-    handle, path = tempfile.mkstemp(
-        prefix="rapport-seed-", suffix=".sqlite3", dir=shm if os.path.isdir(shm) else None
-    )
-    os.close(handle)
+def _batch_file(rows: Rows, spool: str) -> BatchFile:
+    """The rows in plain tables (no keys, no indexes) of a new SQLite file."""
+    path = os.path.join(spool, f"{rows.ticket_ids[0]}.sqlite3")
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")
