@@ -100,7 +100,7 @@ class SqliteLoader:
     """Each batch arrives as an SQLite file of plain tables, which the writer
     attaches and copies into the database in one transaction: INSERT … SELECT
     runs inside SQLite, while binding the rows from Python (done by the workers)
-    would cost the writer three times as much."""
+    would cost the writer several times as much."""
 
     def __init__(self) -> None:
         connection.ensure_connection()
@@ -214,9 +214,13 @@ class PostgresLoader:
         self.side_wrapper = connection.copy()
         self.side = _open(self.side_wrapper)
         self.side_thread = ThreadPoolExecutor(max_workers=1)
-        indexes = self.db.execute(SECONDARY_INDEXES, (list(COLUMNS),)).fetchall()
-        self.kept = [name for name, definition in indexes if "USING gin" in definition]
-        self.indexes = [(name, d) for name, d in indexes if name not in self.kept]
+        self.indexes: list[tuple[str, str]] = []  # dropped now, built at the end
+        self.kept: list[str] = []
+        for table, name, definition in self.db.execute(SECONDARY_INDEXES, (list(COLUMNS),)):
+            if table in SIDE_TABLES and "USING gin" in definition:
+                self.kept.append(name)
+            else:
+                self.indexes.append((name, definition))
         with self.db.transaction():
             for name, _ in self.indexes:
                 self.db.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
@@ -312,9 +316,9 @@ def _column_types(db: Any, table: str) -> list[int]:
     return _TYPES[table]
 
 
-# Indexes other than primary keys and unique constraints, with their definitions.
+# Indexes other than primary keys and unique constraints: table, name, definition.
 SECONDARY_INDEXES = """
-    SELECT i.indexname, i.indexdef
+    SELECT i.tablename, i.indexname, i.indexdef
     FROM pg_indexes i
     JOIN pg_namespace n ON n.nspname = i.schemaname
     JOIN pg_class c ON c.relname = i.indexname AND c.relnamespace = n.oid
