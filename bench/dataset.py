@@ -12,7 +12,7 @@ import random
 from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
 from rapport.agreements import actions as agreement_actions
@@ -325,15 +325,16 @@ PRIORITIES = (1,) * 15 + (2,) * 60 + (3,) * 20 + (4,) * 5
 CHANNELS = _weighted([("web", 40), ("email", 45), ("api", 5), ("phone", 10)])
 TAG_COUNTS = (0,) * 35 + (1,) * 35 + (2,) * 20 + (3,) * 10
 EPOCH = datetime(1970, 1, 1)
+UTC_EPOCH = EPOCH.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class Plan:
     """`total` tickets numbered from `first_ticket`, spread over the year before `now`.
 
-    Tickets are numbered in order of creation, as in a real desk. `stamp_suffix`
-    ends every timestamp: "" for SQLite (Django keeps naive UTC text there) and
-    "+00:00" for PostgreSQL.
+    Tickets are numbered in order of creation, as in a real desk. With `text_stamps`
+    timestamps are naive UTC text, as Django keeps them in SQLite; without, they are
+    aware datetimes, which PostgreSQL's binary COPY takes without parsing.
     """
 
     cast: Cast
@@ -342,7 +343,7 @@ class Plan:
     now: datetime
     seed: int
     batch: int
-    stamp_suffix: str
+    text_stamps: bool
 
     @property
     def batches(self) -> int:
@@ -390,8 +391,10 @@ class _BatchMaker:
             self.ticket(position)
         return self.rows
 
-    def stamp(self, seconds: float) -> str:
-        return (EPOCH + timedelta(seconds=seconds)).isoformat(" ") + self.plan.stamp_suffix
+    def stamp(self, seconds: float) -> str | datetime:
+        if self.plan.text_stamps:
+            return (EPOCH + timedelta(seconds=seconds)).isoformat(" ")
+        return UTC_EPOCH + timedelta(seconds=seconds)
 
     def lane(self) -> Lane:
         point = self.rng.random() * self.lane_bounds[-1]
@@ -469,7 +472,7 @@ class _BatchMaker:
         responder: int,
         obj: str,
         channel: str,
-        at: dict[str, str | None],
+        at: dict[str, str | datetime | None],
     ) -> list[str]:
         """Client, provider, then client again or an internal note; returns the public texts."""
         rng, names = self.rng, self.cast.names
@@ -510,7 +513,7 @@ class _BatchMaker:
         assignee: int | None,
         slug: str,
         channel: str,
-        at: dict[str, str | None],
+        at: dict[str, str | datetime | None],
     ) -> None:
         """created, then assigned and a status change when they happened (1–3 events).
 

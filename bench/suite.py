@@ -109,7 +109,7 @@ def seed(directory: Directory, args: argparse.Namespace, *, total: int, seed: in
         now=timezone.now(),
         seed=seed,
         batch=args.batch,
-        stamp_suffix="+00:00" if connection.vendor == "postgresql" else "",
+        text_stamps=connection.vendor != "postgresql",
     )
     return seeding.seed(plan, workers=args.workers)
 

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from rapport.core.prepared import Prepared
 from rapport.desk.templatetags.rapport_ui import describe, filesize
 from rapport.directory.queries import Scope
 from rapport.tickets import queries as ticket_queries
@@ -89,10 +90,8 @@ class Page:
     first: Key | None  # the first row shown (a poll starts there)
 
 
-def _latest(qs: QuerySet[Any], size: int, before: Key | None) -> Page:
-    if before is not None:
-        qs = qs.filter(before.before())
-    rows = list(qs.order_by("-created_at", "-id")[: size + 1])
+def _page(rows: list[Any], size: int) -> Page:
+    """A page from the latest `size + 1` rows, newest first."""
     earlier = None
     if len(rows) > size:
         rows = rows[:size]
@@ -101,18 +100,38 @@ def _latest(qs: QuerySet[Any], size: int, before: Key | None) -> Page:
     return Page(rows, earlier, Key.of(rows[0]) if rows else None)
 
 
+def _newest(qs: QuerySet[Any], size: int) -> QuerySet[Any]:
+    """The newest `size + 1` rows: one more than a page shows tells if there are earlier."""
+    return qs.order_by("-created_at", "-id")[: size + 1]
+
+
+def _message_rows(ticket: int, internal: bool) -> QuerySet[Message]:
+    # Attachments come by `_with_files`: the prefetch machinery cost more than the
+    # whole thread query.
+    qs = ticket_queries.messages_of(ticket, internal=internal).select_related("author")
+    return qs.only(*MESSAGE_FIELDS)
+
+
+@Prepared
+def _latest_messages(internal: bool, *, ticket: int) -> QuerySet[Message]:
+    """Every ticket page's thread: prepared once per kind of reader."""
+    return _newest(_message_rows(ticket, internal), THREAD_PAGE)
+
+
 def messages(
     scope: Scope, ticket: Ticket, *, before: Key | None = None, start: Key | None = None
 ) -> Page:
     """The latest messages (before `before`), or every message from `start` on."""
-    # Attachments come by `_with_files`: the prefetch machinery cost more than the
-    # page's whole thread query.
-    qs = ticket_queries.thread(scope, ticket).prefetch_related(None).only(*MESSAGE_FIELDS)
-    if start is None:
-        page = _latest(qs, THREAD_PAGE, before)
-    else:
-        rows = list(qs.filter(start.from_here()).order_by("created_at", "id")[:MAX_NEW])
+    internal = ticket_queries.can_see_internal(scope, ticket)
+    if start is not None:
+        qs = _message_rows(ticket.pk, internal).filter(start.from_here())
+        rows = list(qs.order_by("created_at", "id")[:MAX_NEW])
         page = Page(rows, None, Key.of(rows[0]) if rows else start)
+    elif before is not None:
+        earlier = _message_rows(ticket.pk, internal).filter(before.before())
+        page = _page(list(_newest(earlier, THREAD_PAGE)), THREAD_PAGE)
+    else:
+        page = _page(_latest_messages(internal, ticket=ticket.pk), THREAD_PAGE)
     _with_files(page.rows)
     return page
 
@@ -124,24 +143,41 @@ class File:
     size: int
 
 
+@Prepared
+def _files_of(_: None, *, messages: tuple[int, ...]) -> QuerySet[Attachment, Any]:
+    return (
+        Attachment.objects.filter(message_id__in=messages)
+        .order_by("id")
+        .values_list("message_id", "id", "filename", "size")
+    )
+
+
 def _with_files(rows: list[Message]) -> None:
     """Each message's attachments as `message.files`, in one query for them all."""
     files: dict[int, list[File]] = {m.pk: [] for m in rows}
     if files:
-        found = (
-            Attachment.objects.filter(message_id__in=list(files))
-            .order_by("id")
-            .values_list("message_id", "id", "filename", "size")
-        )
-        for message_id, pk, filename, size in found:
+        for message_id, pk, filename, size in _files_of(None, messages=tuple(files)):
             files[message_id].append(File(pk, filename, size))
     for m in rows:
         m.files = files[m.pk]  # type: ignore[attr-defined]
 
 
+def _event_rows(ticket: int, kinds: frozenset[str] | None) -> QuerySet[Event]:
+    return ticket_queries.events_of(ticket, kinds).select_related("actor").only(*EVENT_FIELDS)
+
+
+@Prepared
+def _latest_events(kinds: frozenset[str] | None, *, ticket: int) -> QuerySet[Event]:
+    """Every ticket page's history: prepared once per set of kinds shown."""
+    return _newest(_event_rows(ticket, kinds), HISTORY_PAGE)
+
+
 def events(scope: Scope, ticket: Ticket, *, before: Key | None = None) -> Page:
-    qs = ticket_queries.history(scope, ticket).only(*EVENT_FIELDS)
-    return _latest(qs, HISTORY_PAGE, before)
+    kinds = ticket_queries.history_kinds(scope, ticket)
+    if before is None:
+        return _page(_latest_events(kinds, ticket=ticket.pk), HISTORY_PAGE)
+    earlier = _event_rows(ticket.pk, kinds).filter(before.before())
+    return _page(list(_newest(earlier, HISTORY_PAGE)), HISTORY_PAGE)
 
 
 def _when(at: datetime) -> tuple[str, str]:

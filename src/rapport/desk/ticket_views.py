@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from rapport.chain import views as chain_views
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound
+from rapport.core.prepared import Prepared
 from rapport.desk import sla as desk_sla
 from rapport.desk import thread as desk_thread
 from rapport.desk.access import is_htmx, me, my_scope, staff_required
@@ -64,11 +65,36 @@ def _stamp(ticket: Ticket) -> str:
 def _assignable(ticket: Ticket) -> list[Person]:
     """Staff of the providing team, and whoever holds the ticket now (asked even when
     the provider is not a team, so every ticket page takes the same queries)."""
+    return _assignable_people(
+        None, provider=ticket.provider_party_id, assignee=ticket.assignee_id or 0
+    )
+
+
+@Prepared
+def _assignable_people(_: None, *, provider: int, assignee: int) -> QuerySet[Person]:
     qs = Person.objects.filter(is_active=True).exclude(staff_role=StaffRole.NONE)
-    condition = Q(team_memberships__team__party_id=ticket.provider_party_id)
-    if ticket.assignee_id:
-        condition |= Q(pk=ticket.assignee_id)
-    return list(qs.filter(condition).distinct().order_by("full_name", "username", "id"))
+    condition = Q(team_memberships__team__party_id=provider) | Q(pk=assignee)
+    return (
+        qs.filter(condition)
+        .distinct()
+        .order_by("full_name", "username", "id")
+        .only("id", *desk_thread.NAME_FIELDS)
+    )
+
+
+@Prepared
+def _related(condition: Q | None, *, ticket: int, parent: int) -> QuerySet[Ticket]:
+    """The ticket's parent and children the person may see, in one statement: a UNION
+    of two index lookups, because SQLite answers "parent_id = ? OR id = ?" by
+    scanning every ticket."""
+    children = Ticket.objects.filter(parent_id=ticket).order_by().values("pk")
+    parent_row = Ticket.objects.filter(pk=parent).order_by().values("pk")
+    return (
+        ticket_queries.tickets_where(condition)
+        .filter(pk__in=children.union(parent_row, all=True))
+        .select_related("status", "provider_party")
+        .order_by("id")
+    )
 
 
 def _permissions(scope: Scope, ticket: Ticket) -> dict[str, bool]:
@@ -114,15 +140,8 @@ def _page(
 ) -> HttpResponse:
     scope = my_scope(request)
     statuses = ticket_queries.statuses(ticket)
-    # Parent and children in one statement; a UNION of two index lookups, because
-    # SQLite answers "parent_id = ? OR id = ?" by scanning every ticket.
-    children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
-    parent = Ticket.objects.filter(pk=ticket.parent_id or 0).order_by().values("pk")
-    related = list(
-        ticket_queries.visible_tickets(scope)
-        .filter(pk__in=children.union(parent, all=True))
-        .select_related("status", "provider_party")
-        .order_by("id")
+    related = _related(
+        ticket_queries.visibility(scope), ticket=ticket.pk, parent=ticket.parent_id or 0
     )
     handed = [t for t in related if t.parent_id == ticket.pk]
     context = {

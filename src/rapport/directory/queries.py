@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
+from rapport.core.prepared import Prepared
 from rapport.core.reference import Snapshot
 from rapport.directory.models import (
     Organisation,
     OrgKind,
+    OrgMembership,
     Party,
     PartyKind,
     Person,
     Team,
+    TeamMembership,
     TeamRole,
 )
 
@@ -74,15 +77,6 @@ ANONYMOUS = Scope(person_id=None, staff_role="")
 # The organisations a person asks on behalf of, most preferred first.
 EXTERNAL_ORDER = {OrgKind.CUSTOMER: 0, OrgKind.CONTRACTOR: 1, OrgKind.VENDOR: 2}
 
-# (what, party, team role or organisation kind, organisation admin, membership) per row.
-_SCOPE_SQL = (
-    "SELECT 'team', t.party_id, m.role, FALSE, m.id FROM directory_teammembership m "
-    "INNER JOIN directory_team t ON t.id = m.team_id WHERE m.person_id = %s "
-    "UNION ALL "
-    "SELECT 'org', o.party_id, o.kind, m.is_admin, m.id FROM directory_orgmembership m "
-    "INNER JOIN directory_organisation o ON o.id = m.organisation_id WHERE m.person_id = %s"
-)
-
 
 def scope_for(person: Person | None) -> Scope:
     """The person's scope, cached on the object for the rest of the request."""
@@ -91,14 +85,9 @@ def scope_for(person: Person | None) -> Scope:
     cached = getattr(person, "_rapport_scope", None)
     if cached is not None:
         return cached
-    # Teams and organisations in one round trip, by a statement written once: every API
-    # request and every mail message needs a scope, and compiling the ORM's UNION cost
-    # more than running it.
-    with connection.cursor() as cursor:
-        cursor.execute(_SCOPE_SQL, [person.pk, person.pk])
-        rows = cursor.fetchall()
+    rows = _memberships(None, person=person.pk)
     teams = [(pid, role) for what, pid, role, _, _ in rows if what == "team"]
-    orgs = [(pid, kind, bool(is_admin), key) for what, pid, kind, is_admin, key in rows
+    orgs = [(pid, kind, is_admin, key) for what, pid, kind, is_admin, key in rows
             if what == "org"]  # fmt: skip
     own = [pid for pid, kind, _, _ in orgs if kind == OrgKind.OWN]
     external = sorted((EXTERNAL_ORDER[kind], key, pid) for pid, kind, _, key in orgs
@@ -119,6 +108,22 @@ def scope_for(person: Person | None) -> Scope:
     )
     person._rapport_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+@Prepared
+def _memberships(_: None, *, person: int) -> QuerySet[Any]:
+    """Teams and organisations in one round trip, prepared once: every page, API
+    request and mail message needs a scope. Rows: what, party, team role or
+    organisation kind, organisation admin, membership."""
+    team_rows = TeamMembership.objects.filter(person_id=person).values_list(
+        Value("team", output_field=CharField()), "team__party_id", "role",
+        Value(False, output_field=BooleanField()), "id",
+    )  # fmt: skip
+    org_rows = OrgMembership.objects.filter(person_id=person).values_list(
+        Value("org", output_field=CharField()), "organisation__party_id", "organisation__kind",
+        "is_admin", "id",
+    )  # fmt: skip
+    return team_rows.union(org_rows, all=True)
 
 
 def party(pk: int, ref: Snapshot) -> Party | None:

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from rapport.core import clock as wallclock
 from rapport.core.choices import Clock
 from rapport.core.errors import PermissionDenied
+from rapport.core.prepared import Prepared
 from rapport.directory.models import Team
 from rapport.directory.queries import Scope
 from rapport.sla.business_time import MINUTE_US, compile_calendar
@@ -103,12 +104,17 @@ def view_clocks(clocks: Iterable[TicketClock], now: datetime | None = None) -> l
 
 
 def ticket_clocks(ticket: Ticket, now: datetime | None = None) -> list[ClockView]:
-    clocks = (
-        TicketClock.objects.filter(ticket=ticket)
+    return view_clocks(_clocks_of(None, ticket=ticket.pk), now)
+
+
+@Prepared
+def _clocks_of(_: None, *, ticket: int) -> QuerySet[TicketClock]:
+    """On every ticket page: prepared once (`core.prepared`)."""
+    return (
+        TicketClock.objects.filter(ticket_id=ticket)
         .select_related("agreement__calendar")
         .order_by("started_at", "id")
     )
-    return view_clocks(clocks, now)
 
 
 def badges(tickets: Sequence[Ticket], now: datetime | None = None) -> dict[int, ClockView]:

@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from rapport.core import reference, search
 from rapport.core.errors import NotFound
+from rapport.core.prepared import Prepared
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
 from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket, TicketTag
@@ -70,10 +71,15 @@ def visibility(scope: Scope) -> Q | None:
     return None if parts is None else reduce(operator.or_, parts)
 
 
-def visible_tickets(scope: Scope) -> QuerySet[Ticket]:
+def tickets_where(condition: Q | None) -> QuerySet[Ticket]:
+    """The tickets a `visibility` condition lets through: a prepared query's key is the
+    condition, which people in the same teams share, rather than each one's scope."""
     qs = Ticket.objects.all()
-    condition = visibility(scope)
     return qs if condition is None else qs.filter(condition)
+
+
+def visible_tickets(scope: Scope) -> QuerySet[Ticket]:
+    return tickets_where(visibility(scope))
 
 
 def visible_parents(scope: Scope, tickets: Iterable[Ticket]) -> set[int]:
@@ -98,17 +104,31 @@ def get_ticket(scope: Scope, number: int, *, field: str | None = None, tags: boo
 
     With `tags=False` (a page) the same row also brings the names of its tags and the
     reference-data stamp (`tag_names_of`, `statuses(ticket)`): two round trips fewer
-    than a tags prefetch and a status list read, on the page agents open most."""
-    qs = with_list_joins(visible_tickets(scope))
-    if not tags:
-        # Both statements are constants of this module, with no input in them.
-        names = RawSQL(_TAG_NAMES[connection.vendor], (), output_field=TextField())  # noqa: S611
-        stamp = RawSQL(_STAMP, (), output_field=BigIntegerField())  # noqa: S611
-        qs = qs.prefetch_related(None).annotate(packed_tag_names=names, reference_stamp=stamp)
-    ticket = qs.filter(pk=number).first()
+    than a tags prefetch and a status list read, on the page agents open most; and its
+    statement is prepared once per person (`core.prepared`)."""
+    if tags:
+        ticket = with_list_joins(visible_tickets(scope)).filter(pk=number).first()
+    elif -(2**63) < number < 2**63:
+        found = _page_ticket(visibility(scope), number=number)
+        ticket = found[0] if found else None
+    else:
+        ticket = None  # beyond any key
     if ticket is None:
         raise NotFound(f"There is no ticket #{number} you can see.", field=field)
     return ticket
+
+
+@Prepared
+def _page_ticket(condition: Q | None, *, number: int) -> QuerySet[Ticket]:
+    # Both statements are constants of this module, with no input in them.
+    names = RawSQL(_TAG_NAMES[connection.vendor], (), output_field=TextField())  # noqa: S611
+    stamp = RawSQL(_STAMP, (), output_field=BigIntegerField())  # noqa: S611
+    return (
+        with_list_joins(tickets_where(condition))
+        .prefetch_related(None)
+        .annotate(packed_tag_names=names, reference_stamp=stamp)
+        .filter(pk=number)
+    )
 
 
 # The ticket's tag names as a JSON array of text, in the ticket's own row. Table names
@@ -185,23 +205,33 @@ def filter_tickets(
 
 
 def thread(scope: Scope, ticket: Ticket) -> QuerySet[Message]:
-    qs = (
-        Message.objects.filter(ticket=ticket)
+    return (
+        messages_of(ticket.pk, internal=can_see_internal(scope, ticket))
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        .order_by("created_at", "id")
     )
-    if not can_see_internal(scope, ticket):
-        qs = qs.filter(is_internal=False)
-    return qs
+
+
+def messages_of(ticket_id: int, *, internal: bool) -> QuerySet[Message]:
+    """A ticket's messages in order; with `internal`, its internal notes too."""
+    qs = Message.objects.filter(ticket_id=ticket_id).order_by("created_at", "id")
+    return qs if internal else qs.filter(is_internal=False)
 
 
 def history(scope: Scope, ticket: Ticket) -> QuerySet[Event]:
-    qs = Event.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id")
+    return events_of(ticket.pk, history_kinds(scope, ticket)).select_related("actor")
+
+
+def history_kinds(scope: Scope, ticket: Ticket) -> frozenset[str] | None:
+    """The kinds of event the person sees in the ticket's history; None: all of them."""
     if can_see_internal(scope, ticket):
-        return qs
-    kinds = PROVIDER_EVENT_KINDS if scope.serves(ticket.provider_party_id) else CLIENT_EVENT_KINDS
-    return qs.filter(kind__in=kinds)
+        return None
+    return PROVIDER_EVENT_KINDS if scope.serves(ticket.provider_party_id) else CLIENT_EVENT_KINDS
+
+
+def events_of(ticket_id: int, kinds: frozenset[str] | None) -> QuerySet[Event]:
+    qs = Event.objects.filter(ticket_id=ticket_id).order_by("created_at", "id")
+    return qs if kinds is None else qs.filter(kind__in=sorted(kinds))
 
 
 def get_attachment(scope: Scope, attachment_id: int) -> Attachment:
