@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = Plan(
         cast=directory.cast, total=args.tickets, first_ticket=loaders.first_ticket_id(),
         now=timezone.now(), seed=1, batch=5_000,
-        stamp_suffix="+00:00" if connection.vendor == "postgresql" else "",
+        text_stamps=connection.vendor != "postgresql",
     )  # fmt: skip
     seeding.seed(plan, workers=0)
     loaders.analyze()
