@@ -254,13 +254,15 @@ def _markers(
 
 def _variants(query: Prepared[Any]) -> OrderedDict[Any, _Compiled]:
     connection = connections[DEFAULT_DB_ALIAS]
-    store: dict[int, OrderedDict[Any, _Compiled]] | None = getattr(
+    # Keyed by the query itself, not its id(): a query that is gone (one made for a
+    # test) could leave its id to a new one, which would then run the old statements.
+    store: dict[Prepared[Any], OrderedDict[Any, _Compiled]] | None = getattr(
         connection, "_rapport_prepared", None
     )
     if store is None:
         store = {}
         connection._rapport_prepared = store  # type: ignore[attr-defined]
-    found = store.get(id(query))
+    found = store.get(query)
     if found is None:
-        found = store[id(query)] = OrderedDict()
+        found = store[query] = OrderedDict()
     return found

@@ -1,11 +1,16 @@
-"""Single-row writes for the hottest paths (a new ticket or a reply, from mail and the
-API), without the ORM compiling the same statement again for every row.
+"""Single-row writes (and whole-row reads) for the hottest paths (a new ticket or a
+reply, from mail and the API), without the ORM compiling the same statement again for
+every row.
 
 `insert` and `update` build a model's INSERT (per row count) and UPDATE (per set of
 columns) once per process and prepare each value exactly as the ORM does
 (`pre_save`, then `get_db_prep_save`), so the rows are the ones `save()` and
 `bulk_create()` would write; like `bulk_create`, no signals are sent (Rapport has no
 business logic in signals). Anything larger falls back to `bulk_create`.
+
+`columns` and `load` are the reading side: a hand-written SELECT names a model's
+columns with `columns`, and `load` makes the instance the ORM would have made of them
+(each value converted by the backend's and the field's converters).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import NOT_PROVIDED, Field
 
 # Bound parameters per statement: well under SQLite's and PostgreSQL's limits.
@@ -36,6 +42,61 @@ def _plain(model: type[models.Model]) -> bool:
     return all(
         getattr(f, "db_default", NOT_PROVIDED) is NOT_PROVIDED for f in model._meta.concrete_fields
     )
+
+
+_NONE = type(None)
+_KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+_INTEGERS = (
+    models.IntegerField, models.SmallIntegerField, models.BigIntegerField,
+    models.PositiveIntegerField, models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)  # fmt: skip
+# For these exact field classes, a value of these exact types is what the ORM's own
+# preparation (`pre_save`, then `get_db_prep_save`) returns unchanged: it is passed as
+# it is. Anything else (an enum member, a datetime, a field subclass) is prepared by
+# the ORM. A new ticket has about a hundred values: most are these.
+_AS_IS: dict[type[Field], frozenset[type]] = {
+    models.CharField: frozenset({str, _NONE}),
+    models.TextField: frozenset({str, _NONE}),
+    models.BooleanField: frozenset({bool, _NONE}),
+    # Only NULL: an instant is converted (SQLite stores it as naive UTC text).
+    models.DateTimeField: frozenset({_NONE}),
+    # Keys (and the foreign keys to them) are never adapted by the backend.
+    **{cls: frozenset({int, _NONE}) for cls in _KEYS},
+}
+
+
+def _as_is(field: Field, db: Any) -> frozenset[type]:
+    """The value types `field` passes unchanged (empty: always prepared by the ORM)."""
+    if type(field) in (models.ForeignKey, models.OneToOneField):
+        return _as_is(field.target_field, db)  # type: ignore[attr-defined]
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return frozenset()
+    if type(field) in _INTEGERS:
+        # PostgreSQL's backend wraps integers in typed values (its statements are
+        # prepared with typed parameters); SQLite's takes them as they are.
+        plain = (
+            type(db.ops).adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
+        )
+        return frozenset({int, _NONE}) if plain else frozenset({_NONE})
+    return _AS_IS.get(type(field), frozenset())
+
+
+@cache
+def _preparers(model: type[models.Model], vendor: str) -> list[tuple[Field, str, frozenset[type]]]:
+    db = connections[DEFAULT_DB_ALIAS]
+    return [(f, f.attname, _as_is(f, db)) for f in _insert_fields(model)[0]]
+
+
+def _row(obj: models.Model, db: Any) -> list[Any]:
+    """The INSERT's values of `obj`, as the ORM prepares them."""
+    values = []
+    for field, attname, as_is in _preparers(type(obj), db.vendor):
+        value = getattr(obj, attname)
+        values.append(
+            value if type(value) in as_is else field.get_db_prep_save(field.pre_save(obj, True), db)
+        )
+    return values
 
 
 @cache
@@ -69,7 +130,7 @@ def insert(objs: Sequence[models.Model]) -> None:
         # A row built before its parent was saved (a new ticket's clocks) takes the
         # parent's key now, as bulk_create does.
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        params += [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+        params += _row(obj, db)
     with db.cursor() as cursor:
         cursor.execute(_insert_sql(model, len(objs), db.vendor), params)
         keys = cursor.fetchall() if auto is not None else []
@@ -115,3 +176,53 @@ def update(obj: models.Model, names: Sequence[str], add: Mapping[str, int] | Non
     params.append(model._meta.pk.get_db_prep_value(obj.pk, db))
     with db.cursor() as cursor:
         cursor.execute(_update_sql(model, key, added, db.vendor), params)
+
+
+@cache
+def _concrete(model: type[models.Model]) -> list[Field]:
+    return list(model._meta.concrete_fields)
+
+
+@cache
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in _concrete(model)]
+
+
+def columns(model: type[models.Model], alias: str) -> str:
+    """Every column of `model` under the table alias `alias`, in the order `load` reads."""
+    return _columns(model, alias, connection.vendor)
+
+
+@cache
+def _columns(model: type[models.Model], alias: str, vendor: str) -> str:
+    qn = connection.ops.quote_name
+    return ", ".join(f"{qn(alias)}.{qn(f.column)}" for f in _concrete(model))
+
+
+def width(model: type[models.Model]) -> int:
+    """How many values `columns(model, ...)` selects."""
+    return len(_concrete(model))
+
+
+@cache
+def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[Any], Any]]:
+    """(position, converters, column) for each column whose raw value needs converting,
+    as the ORM's compiler finds them."""
+    db = connections[DEFAULT_DB_ALIAS]
+    found = []
+    for i, field in enumerate(_concrete(model)):
+        col = field.get_col(model._meta.db_table)
+        converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
+        if converters:
+            found.append((i, converters, col))
+    return found
+
+
+def load(model: type[models.Model], values: Sequence[Any]) -> Any:
+    """The instance of `model` whose row `values` are (from `columns`), as the ORM loads it."""
+    db = connections[DEFAULT_DB_ALIAS]
+    converted = list(values)
+    for i, converters, col in _converters(model, db.vendor):
+        for converter in converters:
+            converted[i] = converter(converted[i], col, db)
+    return model.from_db(db.alias, _attnames(model), converted)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
 from rapport.core.prepared import Prepared
+from rapport.core.reference import Snapshot
 from rapport.directory.models import (
     Organisation,
     OrgKind,
@@ -36,6 +37,9 @@ class Scope:
     # Every party the person can raise a request for (their orgs and teams).
     client_party_ids: frozenset[int] = frozenset()
     own_org_party_id: int | None = None
+    # The customer, contractor and vendor organisations the person belongs to, in the
+    # order a request is raised for them by default (customers first, then by joining).
+    external_org_party_ids: tuple[int, ...] = ()
 
     @property
     def is_authenticated(self) -> bool:
@@ -70,6 +74,9 @@ class Scope:
 
 ANONYMOUS = Scope(person_id=None, staff_role="")
 
+# The organisations a person asks on behalf of, most preferred first.
+EXTERNAL_ORDER = {OrgKind.CUSTOMER: 0, OrgKind.CONTRACTOR: 1, OrgKind.VENDOR: 2}
+
 
 def scope_for(person: Person | None) -> Scope:
     """The person's scope, cached on the object for the rest of the request."""
@@ -79,9 +86,12 @@ def scope_for(person: Person | None) -> Scope:
     if cached is not None:
         return cached
     rows = _memberships(None, person=person.pk)
-    teams = [(pid, role) for what, pid, role, _ in rows if what == "team"]
-    orgs = [(pid, kind, is_admin) for what, pid, kind, is_admin in rows if what == "org"]
-    own = [pid for pid, kind, _ in orgs if kind == OrgKind.OWN]
+    teams = [(pid, role) for what, pid, role, _, _ in rows if what == "team"]
+    orgs = [(pid, kind, is_admin, key) for what, pid, kind, is_admin, key in rows
+            if what == "org"]  # fmt: skip
+    own = [pid for pid, kind, _, _ in orgs if kind == OrgKind.OWN]
+    external = sorted((EXTERNAL_ORDER[kind], key, pid) for pid, kind, _, key in orgs
+                      if kind in EXTERNAL_ORDER)  # fmt: skip
     team_party_ids = frozenset(pid for pid, _ in teams)
     scope = Scope(
         person_id=person.pk,
@@ -89,11 +99,12 @@ def scope_for(person: Person | None) -> Scope:
         team_party_ids=team_party_ids if person.staff_role else frozenset(),
         lead_team_party_ids=frozenset(pid for pid, role in teams if role == TeamRole.LEAD),
         provider_org_party_ids=frozenset(
-            pid for pid, kind, _ in orgs if kind in (OrgKind.VENDOR, OrgKind.CONTRACTOR)
+            pid for pid, kind, _, _ in orgs if kind in (OrgKind.VENDOR, OrgKind.CONTRACTOR)
         ),
-        admin_org_party_ids=frozenset(pid for pid, _, is_admin in orgs if is_admin),
-        client_party_ids=frozenset(pid for pid, _, _ in orgs) | team_party_ids,
+        admin_org_party_ids=frozenset(pid for pid, _, is_admin, _ in orgs if is_admin),
+        client_party_ids=frozenset(pid for pid, _, _, _ in orgs) | team_party_ids,
         own_org_party_id=own[0] if own else None,
+        external_org_party_ids=tuple(pid for _, _, pid in external),
     )
     person._rapport_scope = scope  # type: ignore[attr-defined]
     return scope
@@ -102,16 +113,22 @@ def scope_for(person: Person | None) -> Scope:
 @Prepared
 def _memberships(_: None, *, person: int) -> QuerySet[Any]:
     """Teams and organisations in one round trip, prepared once: every page, API
-    request and mail message needs a scope."""
+    request and mail message needs a scope. Rows: what, party, team role or
+    organisation kind, organisation admin, membership."""
     team_rows = TeamMembership.objects.filter(person_id=person).values_list(
         Value("team", output_field=CharField()), "team__party_id", "role",
-        Value(False, output_field=BooleanField()),
+        Value(False, output_field=BooleanField()), "id",
     )  # fmt: skip
     org_rows = OrgMembership.objects.filter(person_id=person).values_list(
         Value("org", output_field=CharField()), "organisation__party_id", "organisation__kind",
-        "is_admin",
+        "is_admin", "id",
     )  # fmt: skip
     return team_rows.union(org_rows, all=True)
+
+
+def party(pk: int, ref: Snapshot) -> Party | None:
+    """A party from the process's copy of the reference data (shared: never modify it)."""
+    return ref.get(("party", pk), lambda: Party.objects.filter(pk=pk).first())
 
 
 def forget_scope(person: Person) -> None:

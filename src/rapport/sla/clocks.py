@@ -23,13 +23,14 @@ Rules (see README, "Service levels"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from rapport.agreements.models import Agreement, AgreementTarget
 from rapport.core import clock as wallclock
 from rapport.core.choices import DONE_CATEGORIES, Clock, StatusCategory
+from rapport.core.reference import Snapshot
 from rapport.directory.models import Person
 from rapport.sla.business_time import (
     MINUTE_US,
@@ -60,10 +61,12 @@ class Terms:
 
     agreement: Agreement
     targets: dict[str, int]  # clock kind -> business minutes
+    # The agreement's calendar compiled already (from the process's reference copy).
+    compiled: CompiledCalendar | None = field(default=None, compare=False)
 
     @property
     def calendar(self) -> CompiledCalendar:
-        return compile_calendar(self.agreement.calendar)
+        return self.compiled or compile_calendar(self.agreement.calendar)
 
 
 def terms_for(agreement_id: int | None, priority: int) -> Terms | None:
@@ -81,16 +84,28 @@ def terms_for(agreement_id: int | None, priority: int) -> Terms | None:
     return Terms(agreement=row.agreement, targets=targets) if targets else None
 
 
-def terms_of(agreement: Agreement | None, priority: int) -> Terms | None:
+def terms_of(
+    agreement: Agreement | None, priority: int, ref: Snapshot | None = None
+) -> Terms | None:
     """As `terms_for`, from an agreement in hand whose targets are prefetched (the
-    cached reference data of `rapport.agreements.queries.provider_agreements`)."""
+    cached reference data of `rapport.agreements.queries.provider_agreements`); with
+    `ref`, the snapshot that agreement came from, its compiled calendar is kept there
+    too (working out the calendar's cache key cost as much as the clocks' arithmetic)."""
     if agreement is None:
         return None
     row = next((t for t in agreement.targets.all() if t.priority == priority), None)
     if row is None:
         return None
     targets = {str(k): getattr(row, f) for k, f in TARGET_FIELDS.items() if getattr(row, f)}
-    return Terms(agreement=agreement, targets=targets) if targets else None
+    if not targets:
+        return None
+    calendar = agreement.calendar
+    compiled = (
+        ref.get(("compiled_calendar", calendar.pk), lambda: compile_calendar(calendar))
+        if ref is not None
+        else None
+    )
+    return Terms(agreement=agreement, targets=targets, compiled=compiled)
 
 
 def levels_of(agreement: Agreement) -> tuple[int, ...]:

@@ -28,7 +28,7 @@ from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, T
 from rapport.core.reference import Snapshot
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
-from rapport.directory.queries import Scope, scope_for
+from rapport.directory.queries import Scope, party, scope_for
 from rapport.mail import outbound
 from rapport.sla import clocks as sla
 from rapport.surveys import actions as surveys
@@ -179,6 +179,16 @@ def default_client_party(
     return memberships[0].organisation.party if memberships else None
 
 
+def _default_client(
+    requester: Person, provider: Party, scope: Scope, ref: Snapshot
+) -> Party | None:
+    """`default_client_party`, from the scope already read when the requester is the
+    actor and belongs to a customer, contractor or vendor (the usual request)."""
+    if requester.pk == scope.person_id and scope.external_org_party_ids:
+        return party(scope.external_org_party_ids[0], ref)
+    return default_client_party(requester, provider)
+
+
 def _claim_attachments(
     actor: Person | None, message: Message, tokens: Sequence[str]
 ) -> list[Attachment]:
@@ -261,8 +271,11 @@ def open_ticket(
     if client is None and parent is not None and scope.serves(parent.provider_party_id):
         # A hand-off: the team working the parent ticket is the one asking.
         client = parent.provider_party
+    # Statuses, agreements (with targets and calendars) and parties from the process's
+    # copy: one small query checks it is current instead of several that read them.
+    ref = ref or reference.snapshot()
     if client is None:
-        client = default_client_party(requester, provider)
+        client = _default_client(requester, provider, scope, ref)
         if client is None:
             raise Invalid(
                 "The requester belongs to no organisation; name a client.", field="client"
@@ -275,9 +288,6 @@ def open_ticket(
         raise PermissionDenied("You can only raise requests for your own organisation or team.")
 
     now = clock.now()
-    # Statuses and agreements (with targets and calendars) from the process's copy: one
-    # small query checks it is current instead of three that build and read it.
-    ref = ref or reference.snapshot()
     agreement, reason = match_agreement(client, provider, now.date(), ref)
     if not scope.is_staff and agreement is None and not (client.is_internal and provider.is_team):
         raise Invalid(
@@ -313,7 +323,9 @@ def open_ticket(
         updated_at=now,
     )
     # The SLA clocks are worked out first so the due columns go into the ticket's INSERT.
-    clocks, sla_events = sla.start_new_ticket(ticket, actor, sla.terms_of(agreement, priority), now)
+    clocks, sla_events = sla.start_new_ticket(
+        ticket, actor, sla.terms_of(agreement, priority, ref), now
+    )
     # The rows of a new ticket are written by statements built once per process (see
     # rapport.core.rows): creating tickets is the hottest write (API, mail, imports).
     rows.insert([ticket])

@@ -1,10 +1,11 @@
 """The process's copies of reference data are never stale: whoever changes a status,
-an agreement, its targets or calendar, or a mailbox — an action, the admin, a raw
+an agreement, its targets or calendar, a mailbox or a party — an action, the admin, a raw
 UPDATE from another process — the next ticket or mail sees the change."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from rapport.core import clock, reference
 from rapport.core.errors import Invalid
 from rapport.core.models import ReferenceStamp
 from rapport.core.testing import World
+from rapport.directory import actions as directory
 from rapport.mail import actions as mail_actions
 from rapport.mail.models import Outcome
 from rapport.mail.testing import build, deliver, support_mailbox
@@ -85,3 +87,48 @@ def test_a_lost_stamp_row_is_made_again(world: World) -> None:
     assert reference.snapshot().stamp is not None
     agreement_actions.update_agreement(None, world.sla, name="Globex gold")
     assert _agreement_name(world.ticket("contact").pk) == "Globex gold"
+
+
+def _raise_via_api(world: World) -> dict[str, Any]:
+    body = {"subject": "Toner", "body": "Empty again.", "provider": world.support.party_id}
+    response = world.client("contact").post_json("/api/v1/tickets", body)
+    assert response.status_code == 201, response.content
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def test_a_renamed_team_is_named_on_the_next_ticket(world: World) -> None:
+    assert _raise_via_api(world)["provider"]["name"] == "Customer Support"
+    directory.update_team(None, world.support, name="Customer Care")
+    assert _raise_via_api(world)["provider"]["name"] == "Customer Care"
+
+
+def test_a_party_renamed_by_raw_sql_is_named_on_the_next_ticket(world: World) -> None:
+    assert _raise_via_api(world)["client"]["name"] == "Globex"
+    with connection.cursor() as cursor:  # a writer that bypasses Django altogether
+        cursor.execute(
+            "UPDATE directory_party SET name = %s WHERE id = %s",
+            ["Globex Corporation", world.customer.party_id],
+        )
+    assert _raise_via_api(world)["client"]["name"] == "Globex Corporation"
+
+
+def test_a_calendar_changed_by_raw_sql_times_the_next_tickets_clocks(world: World) -> None:
+    saturday = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)  # the office calendar is closed
+    with clock.travel_to(saturday):
+        world.ticket("contact")  # the agreement and its compiled calendar are in the copy
+        with connection.cursor() as cursor:  # a writer that bypasses Django altogether
+            cursor.execute(
+                "UPDATE agreements_calendar SET always_open = %s WHERE id = %s",
+                [True, world.calendar.pk],
+            )
+        ticket = world.ticket("contact")
+    first = TicketClock.objects.get(ticket=ticket, kind="first_response")
+    assert first.due_at == saturday + timedelta(minutes=240)
+
+
+def test_a_party_that_does_not_exist_is_refused_and_not_kept(world: World) -> None:
+    body = {"subject": "Toner", "body": "Empty again.", "provider": 987_654}
+    response = world.client("contact").post_json("/api/v1/tickets", body)
+    assert response.status_code == 404, response.content
+    assert ("party", 987_654) not in reference._store()

@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rapport.core import rows
+from rapport.core.choices import Priority, StatusCategory
 from rapport.core.testing import World
 from rapport.directory.models import Organisation, OrgKind, Party, PartyKind
-from rapport.tickets.models import Event, Ticket
+from rapport.sla.models import TicketClock
+from rapport.tickets.models import Channel, Event, Message, SearchDocument, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +65,44 @@ def test_an_update_adds_to_a_count_as_it_stands_in_the_database(world: World) ->
     rows.update(ticket, ["updated_at"], add={"message_count": 1})
     stored = Ticket.objects.get(pk=ticket.pk)
     assert (stored.message_count, stored.updated_at) == (6, WHEN)
+
+
+def test_a_row_read_by_hand_loads_as_the_orm_loads_it(world: World) -> None:
+    ticket = world.ticket("contact")
+    event = Event(ticket=ticket, actor=None, created_at=WHEN, kind="note",
+                  data={"text": "ünïcode ✓", "n": [1, None]})  # fmt: skip
+    rows.insert([event])
+    for model, pk in ((Event, event.pk), (Ticket, ticket.pk)):
+        table = connection.ops.quote_name(model._meta.db_table)
+        sql = f"SELECT {rows.columns(model, 'x')} FROM {table} x WHERE x.id = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+            loaded = rows.load(model, cursor.fetchone())
+        stored = model.objects.get(pk=pk)
+        assert not loaded._state.adding and loaded.pk == pk
+        for field in model._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(stored, field.attname), field.name
+    assert loaded.created_at.tzinfo is not None
+
+
+def test_the_values_of_a_new_tickets_rows_are_the_ones_the_orm_prepares(world: World) -> None:
+    stored = world.ticket("contact")
+    built = Ticket(
+        subject="Fresh", requester=world.contact, client_party=world.customer.party,
+        provider_party=world.support.party, priority=Priority.HIGH, status=stored.status,
+        status_category=StatusCategory.OPEN, channel=Channel.API, message_count=1,
+        created_at=WHEN, updated_at=WHEN,
+    )  # fmt: skip
+    objects = [
+        built, stored, *Message.objects.filter(ticket=stored),
+        *Event.objects.filter(ticket=stored), *TicketClock.objects.filter(ticket=stored),
+        SearchDocument.objects.get(ticket=stored),
+    ]  # fmt: skip
+    assert len(objects) > 6
+    for obj in objects:
+        fields, _ = rows._insert_fields(type(obj))
+        expected = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        written = rows._row(obj, connection)
+        # PostgreSQL's JSON parameters are wrappers that compare by identity.
+        assert [getattr(v, "obj", v) for v in written] == [getattr(v, "obj", v) for v in expected]
+        assert [type(v) for v in written] == [type(v) for v in expected], type(obj).__name__

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from django.core.management import call_command
 
+from rapport.core import clock, tokens
 from rapport.core.models import ApiToken
 from rapport.core.testing import ApiClient, World
+from rapport.directory.models import Person
 
 
 def test_cli_token_works_and_only_its_hash_is_stored(world: World) -> None:
@@ -50,3 +53,27 @@ def test_disabled_person_token_stops_working(world: World) -> None:
     world.contact.is_active = False
     world.contact.save()
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_person_a_token_names_is_loaded_as_the_orm_loads_them(world: World) -> None:
+    world.contact.last_login = clock.now()
+    world.contact.save()
+    _, key = tokens.create_token(None, world.contact)
+    found = tokens.person_for_key(key)
+    stored = Person.objects.get(pk=world.contact.pk)
+    assert found is not None and not found._state.adding
+    for field in Person._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert isinstance(found.is_active, bool) and isinstance(found.last_login, datetime)
+
+
+def test_a_tokens_use_is_recorded_at_most_once_a_minute(world: World) -> None:
+    token, key = tokens.create_token(None, world.contact)
+    start = datetime(2026, 11, 30, 9, 0, 0, 500_000, tzinfo=UTC)
+    for seconds, recorded in ((0, start), (59, start), (61, start + timedelta(seconds=61)),
+                              (90, start + timedelta(seconds=61))):  # fmt: skip
+        with clock.travel_to(start + timedelta(seconds=seconds)):
+            assert tokens.person_for_key(key) == world.contact
+        token.refresh_from_db()
+        assert token.last_used_at == recorded, seconds
+    assert tokens.person_for_key(key + "x") is None
