@@ -1,16 +1,11 @@
-"""Single-row writes (and whole-row reads) for the hottest paths (a new ticket or a
-reply, from mail and the API), without the ORM compiling the same statement again for
-every row.
+"""Single-row writes for the hottest paths (a new ticket or a reply, from mail and the
+API), without the ORM compiling the same statement again for every row.
 
 `insert` and `update` build a model's INSERT (per row count) and UPDATE (per set of
 columns) once per process and prepare each value exactly as the ORM does
 (`pre_save`, then `get_db_prep_save`), so the rows are the ones `save()` and
 `bulk_create()` would write; like `bulk_create`, no signals are sent (Rapport has no
 business logic in signals). Anything larger falls back to `bulk_create`.
-
-`columns` and `load` are the reading side: a hand-written SELECT names a model's
-columns with `columns`, and `load` makes the instance the ORM would have made of them
-(each value converted by the backend's and the field's converters).
 """
 
 from __future__ import annotations
@@ -176,53 +171,3 @@ def update(obj: models.Model, names: Sequence[str], add: Mapping[str, int] | Non
     params.append(model._meta.pk.get_db_prep_value(obj.pk, db))
     with db.cursor() as cursor:
         cursor.execute(_update_sql(model, key, added, db.vendor), params)
-
-
-@cache
-def _concrete(model: type[models.Model]) -> list[Field]:
-    return list(model._meta.concrete_fields)
-
-
-@cache
-def _attnames(model: type[models.Model]) -> list[str]:
-    return [f.attname for f in _concrete(model)]
-
-
-def columns(model: type[models.Model], alias: str) -> str:
-    """Every column of `model` under the table alias `alias`, in the order `load` reads."""
-    return _columns(model, alias, connection.vendor)
-
-
-@cache
-def _columns(model: type[models.Model], alias: str, vendor: str) -> str:
-    qn = connection.ops.quote_name
-    return ", ".join(f"{qn(alias)}.{qn(f.column)}" for f in _concrete(model))
-
-
-def width(model: type[models.Model]) -> int:
-    """How many values `columns(model, ...)` selects."""
-    return len(_concrete(model))
-
-
-@cache
-def _converters(model: type[models.Model], vendor: str) -> list[tuple[int, list[Any], Any]]:
-    """(position, converters, column) for each column whose raw value needs converting,
-    as the ORM's compiler finds them."""
-    db = connections[DEFAULT_DB_ALIAS]
-    found = []
-    for i, field in enumerate(_concrete(model)):
-        col = field.get_col(model._meta.db_table)
-        converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
-        if converters:
-            found.append((i, converters, col))
-    return found
-
-
-def load(model: type[models.Model], values: Sequence[Any]) -> Any:
-    """The instance of `model` whose row `values` are (from `columns`), as the ORM loads it."""
-    db = connections[DEFAULT_DB_ALIAS]
-    converted = list(values)
-    for i, converters, col in _converters(model, db.vendor):
-        for converter in converters:
-            converted[i] = converter(converted[i], col, db)
-    return model.from_db(db.alias, _attnames(model), converted)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import QuerySet
 
-from rapport.core import clock, rows
+from rapport.core import clock
 from rapport.core.errors import NotFound, PermissionDenied
 from rapport.core.models import ApiToken
+from rapport.core.prepared import Prepared
 from rapport.directory.models import Person
 
 PREFIX = "rpt_"
-_LAST_USED = ApiToken._meta.get_field("last_used_at")
 
 
 def _hash(key: str) -> str:
@@ -48,16 +48,12 @@ def revoke_token(actor: Person | None, token: ApiToken) -> ApiToken:
     return token
 
 
-@cache
-def _token_sql(vendor: str) -> str:
-    # Every API call asks this: a statement written once costs a fraction of the ORM
-    # compiling the same joined SELECT each time (`key_hash` is unique). Whether the
-    # use is to be recorded is worked out in the statement too.
-    person = rows.columns(Person, "p")
-    return (
-        f"SELECT t.id, t.last_used_at IS NULL OR t.last_used_at < %s, {person} "  # noqa: S608 (column names from the model)
-        "FROM core_apitoken t INNER JOIN directory_person p ON p.id = t.person_id "
-        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND p.is_active = %s"
+@Prepared
+def _token(_: None, *, key_hash: str) -> QuerySet[ApiToken]:
+    """Every API call asks this: prepared once per connection (`core.prepared`)
+    rather than compiled on each call; `key_hash` is unique."""
+    return ApiToken.objects.select_related("person").filter(
+        key_hash=key_hash, revoked_at__isnull=True, person__is_active=True
     )
 
 
@@ -65,16 +61,12 @@ def person_for_key(key: str) -> Person | None:
     """The active person a presented key belongs to, or None."""
     if not key.startswith(PREFIX) or len(key) > 100:
         return None
+    found = _token(None, key_hash=_hash(key))
+    if not found:
+        return None
+    token: ApiToken = found[0]
     now = clock.now()
     # Record use at most once a minute: a write per API call would halve throughput.
-    unrecorded_since = _LAST_USED.get_db_prep_value(now - timedelta(minutes=1), connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_token_sql(connection.vendor), [unrecorded_since, _hash(key), True])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    token_id, record = row[0], row[1]
-    if record:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    person: Person = rows.load(Person, row[2:])
-    return person
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.person

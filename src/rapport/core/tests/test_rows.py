@@ -67,24 +67,6 @@ def test_an_update_adds_to_a_count_as_it_stands_in_the_database(world: World) ->
     assert (stored.message_count, stored.updated_at) == (6, WHEN)
 
 
-def test_a_row_read_by_hand_loads_as_the_orm_loads_it(world: World) -> None:
-    ticket = world.ticket("contact")
-    event = Event(ticket=ticket, actor=None, created_at=WHEN, kind="note",
-                  data={"text": "ünïcode ✓", "n": [1, None]})  # fmt: skip
-    rows.insert([event])
-    for model, pk in ((Event, event.pk), (Ticket, ticket.pk)):
-        table = connection.ops.quote_name(model._meta.db_table)
-        sql = f"SELECT {rows.columns(model, 'x')} FROM {table} x WHERE x.id = %s"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [pk])
-            loaded = rows.load(model, cursor.fetchone())
-        stored = model.objects.get(pk=pk)
-        assert not loaded._state.adding and loaded.pk == pk
-        for field in model._meta.concrete_fields:
-            assert getattr(loaded, field.attname) == getattr(stored, field.attname), field.name
-    assert loaded.created_at.tzinfo is not None
-
-
 def test_the_values_of_a_new_tickets_rows_are_the_ones_the_orm_prepares(world: World) -> None:
     stored = world.ticket("contact")
     built = Ticket(
