@@ -41,7 +41,7 @@ def queue_rows(rows: Iterable[dict[str, Any]], badges: dict[int, ClockView]) -> 
     return mark_safe("".join(_row(r, badges.get(int(r["id"]))) for r in rows))  # noqa: S308 (each row is escaped)
 
 
-def _name(row: dict[str, Any], who: str) -> str:
+def display_name(row: dict[str, Any], who: str) -> str:
     """Person.display_name, from a row's values."""
     full = row[f"{who}__full_name"]
     if full:
@@ -56,7 +56,7 @@ def _row(row: dict[str, Any], badge: ClockView | None) -> str:
     return ROW.format(
         pk=int(row["id"]),
         subject=escape(row["subject"]),
-        requester=escape(_name(row, "requester")),
+        requester=escape(display_name(row, "requester")),
         provider=escape(row["provider_party__name"]),
         tags=tags,
         client=escape(row["client_party__name"]),
@@ -64,7 +64,7 @@ def _row(row: dict[str, Any], badge: ClockView | None) -> str:
         status=escape(row["status__name"]),
         priority=int(row["priority"]),
         priority_label=escape(str(PRIORITY_LABELS.get(row["priority"], row["priority"]))),
-        assignee=escape(_name(row, "assignee")) if row["assignee_id"] else NOBODY,
+        assignee=escape(display_name(row, "assignee")) if row["assignee_id"] else NOBODY,
         sla=queue_cell(badge),
         updated_iso=updated.isoformat(),
         updated=f"{updated:%b} {updated.day}, {updated:%H:%M}",

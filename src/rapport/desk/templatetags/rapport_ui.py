@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from html import escape
+from typing import Any, Protocol
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from rapport.core.choices import Clock
-from rapport.tickets.models import Event
 
 register = template.Library()
 
@@ -40,8 +40,17 @@ def filesize(size: int) -> str:
     return f"{value:.1f} GB"
 
 
+class Described(Protocol):
+    """What `describe` reads of an event: a model instance or a desk history row."""
+
+    kind: str
+    old_value: str
+    new_value: str
+    data: dict[str, Any]
+
+
 @register.filter
-def describe(event: Event) -> str:
+def describe(event: Described) -> str:
     """One line of a ticket's history."""
     old, new = event.old_value, event.new_value
     match event.kind:
@@ -88,7 +97,7 @@ SLA_WORDS = {
 }
 
 
-def _describe_clock(event: Event) -> str:
+def _describe_clock(event: Described) -> str:
     """SLA engine events (see sla.clocks) in words; the clock names its kind in `new_value`."""
     data = event.data or {}
     kind = str(data.get("clock") or event.new_value)
