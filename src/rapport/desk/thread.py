@@ -12,13 +12,16 @@ was stored, and is shown as stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,7 +30,7 @@ from rapport.desk.rows import display_name
 from rapport.desk.templatetags.rapport_ui import describe, filesize
 from rapport.directory.queries import Scope
 from rapport.tickets import queries as ticket_queries
-from rapport.tickets.models import Attachment, Channel, Ticket
+from rapport.tickets.models import Channel, Ticket
 
 # A name is all the thread shows of a person: not the dozen other columns.
 NAME_FIELDS = ("full_name", "first_name", "last_name", "username")
@@ -85,7 +88,7 @@ class Key:
         return Q(created_at__gt=self.at) | Q(created_at=self.at, pk__gte=self.pk)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, order=True)
 class File:
     pk: int
     filename: str
@@ -110,8 +113,9 @@ class MessageRow:
     @classmethod
     def of(cls, row: dict[str, Any]) -> MessageRow:
         author = display_name(row, "author") if row["author_id"] is not None else ""
+        files = sorted(File(*f) for f in json.loads(row["packed_files"]))
         return cls(row["id"], row["ticket_id"], author, row["author_side"], row["is_internal"],
-                   row["channel"], row["body_html"], row["created_at"])  # fmt: skip
+                   row["channel"], row["body_html"], row["created_at"], files)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -157,9 +161,26 @@ def _newest(qs: QuerySet[Any], size: int) -> QuerySet[Any]:
 
 
 def _message_rows(ticket: int, internal: bool) -> QuerySet[Any, dict[str, Any]]:
-    # Attachments come by `_with_files`: the prefetch machinery cost more than the
-    # whole thread query.
-    return ticket_queries.messages_of(ticket, internal=internal).values(*MESSAGE_FIELDS)
+    # Each message brings its attachments in its own row, packed as JSON: one round trip
+    # fewer than reading them after, and the prefetch machinery cost more than the
+    # whole thread query. The statement is a constant of this module.
+    files = RawSQL(_FILES[connection.vendor], (), output_field=TextField())  # noqa: S611
+    qs = ticket_queries.messages_of(ticket, internal=internal)
+    return qs.annotate(packed_files=files).values(*MESSAGE_FIELDS, "packed_files")
+
+
+# A message's attachments as a JSON array of [id, filename, size]; the outer query's
+# message table is never aliased.
+_FILES = {
+    "sqlite": (
+        "(SELECT json_group_array(json_array(a.id, a.filename, a.size)) "
+        "FROM tickets_attachment a WHERE a.message_id = tickets_message.id)"
+    ),
+    "postgresql": (
+        "(SELECT COALESCE(json_agg(json_build_array(a.id, a.filename, a.size)), '[]'::json)"
+        "::text FROM tickets_attachment a WHERE a.message_id = tickets_message.id)"
+    ),
+}
 
 
 @Prepared
@@ -184,26 +205,7 @@ def messages(
     else:
         found = _latest_messages((internal, THREAD_PAGE), ticket=ticket.pk)
         page = _page([MessageRow.of(r) for r in found], THREAD_PAGE)
-    _with_files(page.rows)
     return page
-
-
-@Prepared
-def _files_of(_: None, *, messages: tuple[int, ...]) -> QuerySet[Attachment, Any]:
-    return (
-        Attachment.objects.filter(message_id__in=messages)
-        .order_by("id")
-        .values_list("message_id", "id", "filename", "size")
-    )
-
-
-def _with_files(rows: list[MessageRow]) -> None:
-    """Each message's attachments as `message.files`, in one query for them all."""
-    if not rows:
-        return
-    by_message = {m.pk: m for m in rows}
-    for message_id, pk, filename, size in _files_of(None, messages=tuple(by_message)):
-        by_message[message_id].files.append(File(pk, filename, size))
 
 
 def _event_rows(ticket: int, kinds: frozenset[str] | None) -> QuerySet[Any, dict[str, Any]]:

@@ -45,6 +45,26 @@ def test_reply_with_attachment_and_status(world: World) -> None:
     assert not message.is_internal and message.attachments.get().filename == "log.txt"
 
 
+def test_each_message_lists_its_own_attachments_in_order(world: World) -> None:
+    ticket = world.ticket("contact")
+    browser = signed_in(world, "agent")
+    files = [SimpleUploadedFile(name, b"x" * size, content_type="text/plain")
+             for name, size in (("b<&>.txt", 2048), ("a.log", 10))]  # fmt: skip
+    browser.post(f"/desk/t/{ticket.pk}/reply", {"body": "Two files", "attachments": files})
+    browser.post(f"/desk/t/{ticket.pk}/note", {"body": "No files"})
+    page = browser.get(f"/desk/t/{ticket.pk}/").content.decode()
+    message = Message.objects.get(ticket=ticket, body_text="Two files")
+    first, second = message.attachments.order_by("id")
+    with_files = page.split("Two files")[1].split("</article>")[0]
+    assert with_files.index(f"/api/v1/attachments/{first.pk}") < with_files.index(
+        f"/api/v1/attachments/{second.pk}"
+    )
+    assert "b&lt;&amp;&gt;.txt" in with_files and "(2.0 KB)" in with_files
+    assert "a.log" in with_files and "(10 B)" in with_files
+    without = page.split("No files")[1].split("</article>")[0]
+    assert "attachments" not in without
+
+
 def test_note_is_internal(world: World) -> None:
     ticket = world.ticket("contact")
     response = signed_in(world, "agent").post(f"/desk/t/{ticket.pk}/note", {"body": "Call them"})
