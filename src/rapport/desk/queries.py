@@ -20,6 +20,7 @@ from django.http import QueryDict
 from rapport.core import search
 from rapport.core.choices import StatusCategory
 from rapport.core.pagination import paginate
+from rapport.core.prepared import Prepared
 from rapport.desk.models import SavedView
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope, provider_parties
@@ -329,7 +330,13 @@ def saved_views(person: Person) -> QuerySet[SavedView]:
 
 def provider_choices(scope: Scope) -> list[Party]:
     """Teams, vendors and contractors, for the provider filter."""
-    return list(provider_parties())
+    return _providers_list(None)
+
+
+@Prepared
+def _providers_list(_: None) -> QuerySet[Party]:
+    """The filter form's lists are read on every queue page: prepared once."""
+    return provider_parties()
 
 
 def client_parties() -> QuerySet[Party]:
@@ -356,7 +363,12 @@ def client_suggestions(scope: Scope, typed: str) -> list[Party]:
 def staff_choices(scope: Scope) -> list[Person]:
     """Staff who can be assigned tickets of the person's teams."""
     teams = team_parties(scope)
+    return _staff(None if teams is None else tuple(teams))
+
+
+@Prepared
+def _staff(teams: tuple[int, ...] | None) -> QuerySet[Person]:
     qs = Person.objects.filter(is_active=True).exclude(staff_role="")
     if teams is not None:
         qs = qs.filter(team_memberships__team__party_id__in=teams).distinct()
-    return list(qs.order_by("full_name", "username", "id"))
+    return qs.order_by("full_name", "username", "id")

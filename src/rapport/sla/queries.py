@@ -130,17 +130,23 @@ def badges_by_number(ids: Sequence[int], now: datetime | None = None) -> dict[in
     """
     if not ids:
         return {}
-    clocks = (
-        TicketClock.objects.filter(ticket_id__in=ids, state__in=LIVE_STATES)
-        .select_related("agreement__calendar")
-        .order_by("ticket_id", "id")
-    )
+    clocks = _live_clocks(None, tickets=tuple(ids))
     best: dict[int, ClockView] = {}
     for view in view_clocks(clocks, now):
         current = best.get(view.clock.ticket_id)
         if current is None or _urgency(view) < _urgency(current):
             best[view.clock.ticket_id] = view
     return best
+
+
+@Prepared
+def _live_clocks(_: None, *, tickets: tuple[int, ...]) -> QuerySet[TicketClock]:
+    """On every queue page: prepared once per number of tickets (`core.prepared`)."""
+    return (
+        TicketClock.objects.filter(ticket_id__in=tickets, state__in=LIVE_STATES)
+        .select_related("agreement__calendar")
+        .order_by("ticket_id", "id")
+    )
 
 
 def _urgency(view: ClockView) -> tuple[int, float]:
