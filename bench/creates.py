@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import sys
@@ -55,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import timezone
 
     from bench import loaders, seeding, workloads
-    from bench.dataset import COMMON_WORD, Plan, build_directory
+    from bench.dataset import Plan, build_directory
 
     override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
@@ -70,20 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     seeding.seed(plan, workers=0)
     loaders.analyze()
-    contact = workloads.client_for(directory.world.contact)
-    provider = directory.world.support.party_id
-
-    def post(i: int) -> None:
-        body = {
-            "subject": f"Bench request {i}: {COMMON_WORD} jammed",
-            "body": f"Request {i}. The {COMMON_WORD} on floor 2 jams on every page.",
-            "provider": provider,
-        }
-        response = contact.post(
-            "/api/v1/tickets", json.dumps(body), content_type="application/json"
-        )
-        if response.status_code != 201:
-            raise RuntimeError(f"POST answered {response.status_code}: {response.content[:300]!r}")
+    post = workloads.poster(directory)
 
     for i in range(1, workloads.WARMUP + 1):
         post(-i)

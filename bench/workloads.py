@@ -168,8 +168,8 @@ class Creates:
     queries: int
 
 
-def creates(directory: Directory, count: int) -> Creates:
-    """`count` tickets raised through POST /api/v1/tickets by a customer contact."""
+def poster(directory: Directory) -> Callable[[int], None]:
+    """Raises ticket number `i` through POST /api/v1/tickets as a customer contact."""
     contact = client_for(directory.world.contact)
     provider = directory.world.support.party_id
 
@@ -182,6 +182,12 @@ def creates(directory: Directory, count: int) -> Creates:
         response = contact.post(f"{API}/tickets", json.dumps(body), content_type="application/json")
         _check(response, f"POST {API}/tickets", 201)
 
+    return post
+
+
+def creates(directory: Directory, count: int) -> Creates:
+    """`count` tickets raised through POST /api/v1/tickets by a customer contact."""
+    post = poster(directory)
     for i in range(1, WARMUP + 1):
         post(-i)
     with CaptureQueriesContext(connection) as captured:
