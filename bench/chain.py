@@ -16,7 +16,6 @@ Django's test client, in process, as a manager would.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -154,24 +153,11 @@ def measure(path: str, requests: int) -> tuple[float, float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
-    import django
-    from django.conf import settings
+    from bench.run import start
 
-    from bench.run import fresh_database
-
-    fresh_database(settings.DATABASES["default"], force=args.force)
-    django.setup()
-    from django.core.management import call_command
-    from django.test import override_settings
-
+    start(force=args.force)
     from bench.suite import engine, print_table
 
-    override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],  # the test client's host
-    ).enable()
-    call_command("migrate", verbosity=0, interactive=False)
     name = engine()
     print(f"Chain benchmark on {name}: {args.tickets:,} customer tickets", flush=True)
     seed(args.tickets)

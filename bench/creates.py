@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -39,28 +38,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
-    import django
-    from django.conf import settings
+    from bench.run import start
 
-    from bench.run import fresh_database
-
-    fresh_database(settings.DATABASES["default"], force=args.force)
-    django.setup()
-    from django.core.management import call_command
+    start(force=args.force)
     from django.db import connection
-    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from bench import loaders, seeding, workloads
     from bench.dataset import Plan, build_directory
 
-    override_settings(
-        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    ).enable()
-    call_command("migrate", verbosity=0, interactive=False)
     directory = build_directory()
     plan = Plan(
         cast=directory.cast, total=args.tickets, first_ticket=loaders.first_ticket_id(),

@@ -79,6 +79,27 @@ def fresh_database(db: Mapping[str, Any], *, force: bool) -> None:
         maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def start(*, force: bool) -> None:
+    """What every benchmark does first: a fresh bench database (see `fresh_database`),
+    Django set up on it and migrated, cheap password hashing (no password is checked,
+    and Argon2 at its real cost would swamp the peak memory measured), and the test
+    client's host allowed."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
+    import django
+    from django.conf import settings
+
+    fresh_database(settings.DATABASES["default"], force=force)
+    django.setup()
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    override_settings(
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ).enable()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"

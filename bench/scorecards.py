@@ -15,7 +15,6 @@ keeps (rollups.py); the live read before any rollup and the rollup time are show
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -166,15 +165,9 @@ def seed(tickets: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
-    import django
-    from django.conf import settings
+    from bench.run import start
 
-    from bench.run import fresh_database
-
-    fresh_database(settings.DATABASES["default"], force=args.force)
-    django.setup()
-    from django.core.management import call_command
+    start(force=args.force)
     from django.db import connection, reset_queries
     from django.test import override_settings
 
@@ -183,8 +176,6 @@ def main(argv: list[str] | None = None) -> int:
     from rapport.scorecards import engine, rollups
     from rapport.scorecards.periods import period_containing
 
-    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
-    call_command("migrate", verbosity=0, interactive=False)
     name = engine_name()
     print(f"Scorecard benchmark on {name}: {args.tickets:,} tickets", flush=True)
     seed(args.tickets)

@@ -18,7 +18,6 @@ data, as in the main bench); the sweeper then runs the real code on them.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -199,21 +198,11 @@ def sweeps(tickets: int, passes: int) -> tuple[float, float, int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "rapport.settings"
-    import django
-    from django.conf import settings
+    from bench.run import start
 
-    from bench.run import fresh_database
-
-    fresh_database(settings.DATABASES["default"], force=args.force)
-    django.setup()
-    from django.core.management import call_command
-    from django.test import override_settings
-
+    start(force=args.force)
     from bench.suite import engine, print_table
 
-    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
-    call_command("migrate", verbosity=0, interactive=False)
     name = engine()
     print(f"SLA benchmark on {name}: {args.tickets:,} tickets", flush=True)
     med, p95, rate = due_times(args.tickets)
