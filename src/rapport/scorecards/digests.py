@@ -25,6 +25,7 @@ from rapport.directory.models import (
     TeamRole,
 )
 from rapport.directory.queries import Scope
+from rapport.mail.outbound import queue_mail
 from rapport.scorecards import charts, engine
 from rapport.scorecards.models import DigestSent
 from rapport.scorecards.periods import Period, last_periods, period_containing
@@ -86,8 +87,6 @@ def _agents_of(provider: Party) -> set[int]:
 
 def send_digests(kind: str, day: date | None = None) -> int:
     """Mail the digests of the last complete `kind` period before `day`; how many."""
-    from rapport.mail.outbound import queue_mail
-
     today = day or clock.now().date()
     period = period_containing(kind, today).previous()
     active = engine.roll_up(engine.collect(period.since, period.until), "provider")

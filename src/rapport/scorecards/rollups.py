@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Aggregate, Sum, TextField
 
 from rapport.core import clock
+from rapport.directory.models import Party
 from rapport.scorecards.models import BacklogSnapshot, DailyFigures, RolledUpDay
 
 RECENT_DAYS = 35
@@ -160,8 +161,6 @@ def snapshot_backlog(day: date) -> int:
         for key, b in buckets.items()
     ]  # fmt: skip
     if not rows:
-        from rapport.directory.models import Party
-
         anyone = Party.objects.order_by("pk").values_list("pk", flat=True).first()
         if anyone is None:
             return 0
