@@ -220,10 +220,20 @@ RAPPORT_MAIL_HOSTNAME = os.environ.get("RAPPORT_MAIL_HOSTNAME", "rapport.localho
 RAPPORT_MAIL_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_MAX_MB", "100")) * 1024 * 1024
 RAPPORT_MAIL_NOTIFY = _env_bool("RAPPORT_MAIL_NOTIFY", True)
 RAPPORT_MAIL_RATE_PER_HOUR = int(os.environ.get("RAPPORT_MAIL_RATE_PER_HOUR", "20"))
-RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000/")
+# Links in mail point here; unset, they follow the port `rapport serve` listens on.
+RAPPORT_BASE_URL = (
+    os.environ.get("RAPPORT_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}/"
+)
 # How long the one-click links of a satisfaction survey work.
 RAPPORT_SURVEY_LINK_DAYS = int(os.environ.get("RAPPORT_SURVEY_LINK_DAYS", "30"))
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# With no EMAIL_HOST, outbound mail stays on this machine: each message is written to
+# var/outbox/ and an admin reads it (links and all) on the outbox page, so a demo or a
+# trial never mails a real address nor fails against a missing local SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "outbox"
+RAPPORT_MAIL_KEPT_LOCAL = not EMAIL_HOST
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

@@ -8,6 +8,7 @@ from rapport.accounts import views as accounts
 from rapport.api.api import api
 from rapport.core import views
 from rapport.core.forms import ThrottledAuthenticationForm
+from rapport.mail import outbox_views
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),
+    path("settings/outbox/", outbox_views.outbox_list, name="outbox"),
+    path("settings/outbox/<int:outbound_id>", outbox_views.outbox_message, name="outbox-message"),
     path("chain/", include("rapport.chain.urls")),
     path("surveys/", include("rapport.surveys.urls")),
     path("scorecards/", include("rapport.scorecards.urls")),

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.exceptions import RetryTask
 
 from rapport.core import clock
 
@@ -56,8 +57,20 @@ def poll_mailboxes() -> None:
 @db_task(retries=5, retry_delay=60)
 def send_outbound(outbound_id: int) -> None:
     from rapport.mail import outbound
+    from rapport.mail.models import OutboundMessage, OutboundState
 
-    outbound.send(outbound_id)
+    try:
+        outbound.send(outbound_id)
+    except Exception as exc:
+        # `send` recorded the reason on the mail (the outbox page shows it); the console
+        # gets one line per try, not a traceback per mail. `send` counts the tries and
+        # marks the mail failed after the last, so a retry is asked for only while queued.
+        logger.warning("Mail %s not sent: %s: %s", outbound_id, type(exc).__name__, exc)
+        still_queued = OutboundMessage.objects.filter(
+            pk=outbound_id, state=OutboundState.QUEUED
+        ).exists()
+        if still_queued:
+            raise RetryTask(delay=60) from None
 
 
 @db_task()

@@ -46,6 +46,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
+        # Mail links follow the port served (settings read PORT); the children inherit it.
+        os.environ["PORT"] = str(port)
+        if not os.environ.get("RAPPORT_BASE_URL"):
+            settings.RAPPORT_BASE_URL = f"http://127.0.0.1:{port}/"
         if options["demo_if_empty"]:
             # By name: the demo is an app above core, and core imports no app.
             call_command(
