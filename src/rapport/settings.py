@@ -92,6 +92,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The bell's unread count: one query, only on pages that draw the bell.
+                "rapport.notifications.context_processors.bell",
             ],
         },
     },

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("account/", accounts.account, name="account"),
     path("desk/", include("rapport.desk.urls")),
+    path("notifications/", include("rapport.notifications.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/new", accounts.token_create, name="token-create"),

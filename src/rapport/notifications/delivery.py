@@ -2,7 +2,9 @@
 
 Channels sit above this app (mail builds on tickets, SLA and more), so they register
 a function here when Django starts (`MailConfig.ready`) instead of this app importing
-them. With no channel registered a notification is in-app only.
+them. With no channel registered a notification is in-app only. Every channel is an
+e-mail-like channel as far as preferences go: a person who turns e-mail off for a kind
+hears of it through no channel but the app.
 """
 
 from __future__ import annotations
