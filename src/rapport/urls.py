@@ -9,6 +9,7 @@ from rapport.api.api import api
 from rapport.core import views
 from rapport.core.forms import ThrottledAuthenticationForm
 from rapport.mail import outbox_views
+from rapport.mail.account_mail import OutboxPasswordResetForm
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -21,6 +22,38 @@ urlpatterns = [
         name="login",
     ),
     path("account/", accounts.account, name="account"),
+    path("account/time-zone", accounts.set_time_zone, name="account-time-zone"),
+    path("account/password", accounts.change_password, name="account-password"),
+    # Password reset by e-mail: Django's own views, with our templates and the outbox.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=OutboxPasswordResetForm,
+            template_name="accounts/password_reset_form.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("desk/", include("rapport.desk.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("portal/", include("rapport.portal.urls")),

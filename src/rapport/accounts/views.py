@@ -1,17 +1,25 @@
-"""The landing page and your own account page (who you are, your API tokens)."""
+"""The landing page and your own account page (who you are, your time zone, your
+password, your API tokens)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rapport.accounts import actions
+from rapport.accounts.forms import TimeZoneForm
 from rapport.accounts.queries import own_token, tokens_of
+from rapport.core.errors import RapportError
+from rapport.directory import actions as directory
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
 
@@ -25,17 +33,62 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("desk:home" if scope_for(person).is_staff else "portal:home")
 
 
-@login_required
-@never_cache
-def account(request: HttpRequest) -> HttpResponse:
-    """Who you are, your API tokens."""
+def _account(request: HttpRequest, **forms: Any) -> HttpResponse:
     person = cast(Person, request.user)
     context = {
         "scope": scope_for(person),
         "tokens": tokens_of(person, active_only=True),
         "new_key": request.session.pop("new_token_key", None),
+        "zone_form": forms.get("zone_form")
+        or TimeZoneForm(initial={"time_zone": person.time_zone}),
+        "password_form": forms.get("password_form") or PasswordChangeForm(person),
+        "zone_name": timezone.get_current_timezone_name(),
+        "now": timezone.now(),
     }
-    return render(request, "accounts/account.html", context)
+    status = 422 if forms else 200
+    return render(request, "accounts/account.html", context, status=status)
+
+
+@login_required
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    """Who you are, your time zone, your password, your API tokens."""
+    return _account(request)
+
+
+@login_required
+@require_POST
+def set_time_zone(request: HttpRequest) -> HttpResponse:
+    person = cast(Person, request.user)
+    form = TimeZoneForm(request.POST)
+    if form.is_valid():
+        try:
+            directory.update_person(person, person, time_zone=form.cleaned_data["time_zone"])
+        except RapportError as exc:
+            form.add_error("time_zone", exc.detail)
+        else:
+            messages.success(request, "Your time zone is saved; times are shown in it.")
+            return redirect("account")
+    return _account(request, zone_form=form)
+
+
+@login_required
+@require_POST
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Django's form checks the old password and the new one twice; the directory
+    action validates and stores it; the session survives the change."""
+    person = cast(Person, request.user)
+    form = PasswordChangeForm(person, request.POST)
+    if form.is_valid():
+        try:
+            directory.update_person(person, person, password=form.cleaned_data["new_password1"])
+        except RapportError as exc:
+            form.add_error("new_password1", exc.detail)
+        else:
+            update_session_auth_hash(request, person)
+            messages.success(request, "Your password is changed.")
+            return redirect("account")
+    return _account(request, password_form=form)
 
 
 @login_required

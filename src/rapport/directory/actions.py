@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -188,6 +190,7 @@ def update_person(
     staff_role: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    time_zone: str | None = None,
 ) -> Person:
     is_self = actor is not None and actor.pk == person.pk
     if not is_self:
@@ -210,6 +213,11 @@ def update_person(
         person.is_active = is_active
     if password is not None:
         _set_password(person, password)
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if time_zone and time_zone not in zoneinfo.available_timezones():
+            raise Invalid(f"There is no time zone {time_zone!r}.", field="time_zone")
+        person.time_zone = time_zone
     person.save()
     forget_scope(person)
     return person

@@ -106,6 +106,8 @@ class Person(AbstractUser):
 
     full_name = models.CharField(max_length=200, blank=True)
     staff_role = models.CharField(max_length=16, choices=StaffRole.choices, blank=True)
+    # An IANA zone ("Europe/Paris"); pages show times in it. Blank: the site's zone (UTC).
+    time_zone = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["full_name", "username"]
