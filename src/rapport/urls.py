@@ -10,18 +10,23 @@ from rapport.core import views
 from rapport.core.forms import ThrottledAuthenticationForm
 from rapport.mail import outbox_views
 from rapport.mail.account_mail import OutboxPasswordResetForm
+from rapport.portal import signup
 
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
+        accounts.SignInView.as_view(
             authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
     ),
     path("account/", accounts.account, name="account"),
+    path("accounts/signup/", signup.signup, name="signup"),
+    path("accounts/signup/sent", signup.signup_sent, name="signup-sent"),
+    path("accounts/signup/<str:token>/", signup.signup_verify, name="signup-verify"),
+    path("settings/signup/", accounts.signup_settings, name="signup-settings"),
     path("account/time-zone", accounts.set_time_zone, name="account-time-zone"),
     path("account/password", accounts.change_password, name="account-password"),
     # Password reset by e-mail: Django's own views, with our templates and the outbox.

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.core import signing
 from django.db import transaction
 
 from rapport.accounts.models import ApiToken
@@ -88,3 +89,54 @@ def create_staff(
     for team in found:
         directory.add_team_member(actor, team, person)
     return person, found
+
+
+# Portal self-signup. The address is proven before anything is usable: signing up makes
+# an inactive contact with no password, and only the link mailed to the address lets
+# someone choose the password and activate it. Whoever types another's address gets
+# nothing: the password is set by whoever reads that mailbox.
+SIGNUP_SALT = "rapport.accounts.signup"
+
+
+class SignupOutcome:
+    NEW = "new"  # a new contact, waiting for the address to be proven
+    PENDING = "pending"  # signed up before and not proven yet: a fresh link
+    EXISTS = "exists"  # an account has the address already
+
+
+@transaction.atomic
+def sign_up(*, email: str, full_name: str) -> tuple[Person, str]:
+    """A contact of the organisation whose domain `email` is at, if that organisation
+    allows self-signup; `(person, outcome)`. Raises Invalid when it does not."""
+    from rapport.accounts.queries import signup_organisation
+
+    email = email.strip().lower()
+    domain = email.rpartition("@")[2]
+    organisation = signup_organisation(domain)
+    if organisation is None:
+        raise Invalid(
+            f"Addresses at {domain} cannot sign up here; ask your contact to invite you.",
+            field="email",
+        )
+    existing = Person.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        unproven = not existing.is_active and not existing.has_usable_password()
+        return existing, SignupOutcome.PENDING if unproven else SignupOutcome.EXISTS
+    person = directory.create_person(
+        None, username=email, email=email, full_name=full_name.strip()[:200]
+    )
+    directory.update_person(None, person, is_active=False)
+    directory.add_org_member(None, organisation, person)
+    return person, SignupOutcome.NEW
+
+
+def signup_token(person: Person) -> str:
+    return signing.dumps({"p": person.pk}, salt=SIGNUP_SALT, compress=True)
+
+
+@transaction.atomic
+def complete_signup(person: Person, password: str) -> Person:
+    """The address is proven (the caller checked the link): set the password, activate."""
+    if person.is_active or person.has_usable_password():
+        raise Invalid("This sign-up is complete already; sign in instead.")
+    return directory.update_person(None, person, password=password, is_active=True)

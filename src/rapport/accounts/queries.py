@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core import signing
 from django.db.models import QuerySet
 
-from rapport.accounts.actions import PREFIX, hash_key, record_use
+from rapport.accounts.actions import PREFIX, SIGNUP_SALT, hash_key, record_use
 from rapport.accounts.models import ApiToken
 from rapport.core import clock
 from rapport.core.prepared import Prepared
-from rapport.directory.models import Person
+from rapport.directory.models import Organisation, OrgKind, Person
+
+SIGNUP_LINK_MAX_AGE = 3 * 24 * 3600  # seconds a sign-up link works
 
 
 @Prepared
@@ -45,3 +48,36 @@ def tokens_of(person: Person, *, active_only: bool = False) -> QuerySet[ApiToken
 
 def own_token(person: Person, token_id: int) -> ApiToken | None:
     return ApiToken.objects.filter(pk=token_id, person=person).first()
+
+
+def signup_organisation(domain: str) -> Organisation | None:
+    """The organisation people at `domain` may sign up to, if one allows it."""
+    if not domain:
+        return None
+    return (
+        Organisation.objects.filter(email_domain__iexact=domain.strip(), self_signup=True)
+        .exclude(kind=OrgKind.OWN)
+        .first()
+    )
+
+
+def signup_person(token: str) -> Person | None:
+    """The unproven contact a sign-up link was mailed for, while the link is fresh and
+    unused (a proven account has a password and is active: the link is dead)."""
+    try:
+        data = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    person = Person.objects.filter(pk=data.get("p"), is_active=False).first()
+    if person is None or person.has_usable_password():
+        return None
+    return person
+
+
+def signup_organisations() -> QuerySet[Organisation]:
+    """Organisations an admin may open to self-signup (everyone but us)."""
+    return Organisation.objects.exclude(kind=OrgKind.OWN).order_by("name")
+
+
+def signup_is_open() -> bool:
+    return Organisation.objects.filter(self_signup=True).exclude(kind=OrgKind.OWN).exists()

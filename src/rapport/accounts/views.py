@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.accounts import actions
 from rapport.accounts.forms import TimeZoneForm
-from rapport.accounts.queries import own_token, tokens_of
+from rapport.accounts.queries import own_token, signup_is_open, signup_organisations, tokens_of
 from rapport.core.errors import RapportError
 from rapport.directory import actions as directory
 from rapport.directory.models import Person
@@ -109,3 +110,38 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is not None:
         actions.revoke_token(person, token)
     return redirect("account")
+
+
+class SignInView(LoginView):
+    """Django's sign-in, offering self-signup when some organisation allows it."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["signup_open"] = signup_is_open()
+        return context
+
+
+@login_required
+def signup_settings(request: HttpRequest) -> HttpResponse:
+    """Admins open or close portal self-signup per organisation (by its e-mail domain)."""
+    person = cast(Person, request.user)
+    if not scope_for(person).is_admin:
+        raise Http404("There is no such page.")
+    if request.method == "POST":
+        chosen = request.POST.get("organisation", "")
+        organisation = (
+            signup_organisations().filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        )
+        if organisation is None:
+            raise Http404("There is no such organisation.")
+        turn_on = request.POST.get("self_signup") == "on"
+        try:
+            directory.update_organisation(person, organisation, self_signup=turn_on)
+        except RapportError as exc:
+            messages.error(request, f"{organisation.name}: {exc.detail}")
+        else:
+            state = "open" if turn_on else "closed"
+            messages.success(request, f"Self-signup for {organisation.name} is {state}.")
+        return redirect("signup-settings")
+    context = {"organisations": signup_organisations()}
+    return render(request, "accounts/signup_settings.html", context)

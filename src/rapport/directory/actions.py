@@ -64,6 +64,7 @@ def update_organisation(
     name: str | None = None,
     email_domain: str | None = None,
     notes: str | None = None,
+    self_signup: bool | None = None,
 ) -> Organisation:
     require_admin(actor)
     if name is not None:
@@ -79,6 +80,12 @@ def update_organisation(
         organisation.email_domain = email_domain.strip().lower()
     if notes is not None:
         organisation.notes = notes
+    if self_signup is not None:
+        if self_signup and organisation.kind == OrgKind.OWN:
+            raise Invalid("Staff are added by an admin, not by signing up.", field="self_signup")
+        if self_signup and not organisation.email_domain:
+            raise Invalid("Give the organisation an e-mail domain first.", field="self_signup")
+        organisation.self_signup = self_signup
     organisation.save()
     return organisation
 

@@ -57,6 +57,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=16, choices=OrgKind.choices)
     email_domain = models.CharField(max_length=200, blank=True)
+    # Whether people with an address at `email_domain` may sign up to the portal as its
+    # contacts (after proving the address). Off unless an admin turns it on.
+    self_signup = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     party = models.OneToOneField(Party, on_delete=models.PROTECT, related_name="organisation")
     created_at = models.DateTimeField()
