@@ -23,6 +23,8 @@ urlpatterns = [
         name="login",
     ),
     path("account/", accounts.account, name="account"),
+    # The ticket link in notification mail, for staff and clients alike.
+    path("tickets/<int:number>", accounts.ticket_link, name="ticket-link"),
     path("accounts/signup/", signup.signup, name="signup"),
     path("accounts/signup/sent", signup.signup_sent, name="signup-sent"),
     path("accounts/signup/<str:token>/", signup.signup_verify, name="signup-verify"),

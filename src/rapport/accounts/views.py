@@ -34,6 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("desk:home" if scope_for(person).is_staff else "portal:home")
 
 
+@login_required
+def ticket_link(request: HttpRequest, number: int) -> HttpResponse:
+    """`/tickets/N`, the link in notification mail: the ticket where the reader works
+    with it (the desk for staff, the portal for clients); that page decides whether
+    they may see it."""
+    person = cast(Person, request.user)
+    return redirect("desk:ticket" if scope_for(person).is_staff else "portal:request", number)
+
+
 def _account(request: HttpRequest, **forms: Any) -> HttpResponse:
     person = cast(Person, request.user)
     context = {

@@ -27,6 +27,8 @@ from rapport.directory.models import (
     Team,
     TeamMembership,
 )
+from rapport.mail import outbound
+from rapport.mail.models import OutboundMessage
 from rapport.notifications.models import Notification
 from rapport.sla.models import TicketClock
 from rapport.testing import World
@@ -116,6 +118,16 @@ class TestTheDemo:
         active = ("open", "pending_client", "on_hold")
         assert recent.filter(status_category__in=active).count() >= recent.count() // 4
         assert old.filter(status_category__in=("solved", "closed")).count() >= 0.9 * old.count()
+
+    def test_the_last_days_mail_is_in_the_outbox(self, printed: str) -> None:
+        # Mail stays on the machine in tests (no EMAIL_HOST): the last day's replies
+        # mail their people, and the links in those mails open their tickets.
+        outbound.deliver_pending()
+        mails = list(OutboundMessage.objects.all())
+        assert mails
+        day_ago = timezone.now() - timedelta(days=1, minutes=5)
+        assert all(m.ticket is not None and m.ticket.updated_at >= day_ago for m in mails)
+        assert all(f"/tickets/{m.ticket_id}" in m.body_text for m in mails)
 
     def test_running_it_again_creates_nothing(self, printed: str) -> None:
         before = _counts()
