@@ -4,12 +4,14 @@ it: the desk thread, the notifications, and the account page names it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.test import Client
 from django.utils import timezone
 
 from rapport.notifications.actions import notify
 from rapport.notifications.models import Notification
+from rapport.sla.models import TicketClock
 from rapport.testing import World
 from rapport.tickets.models import Message
 
@@ -49,3 +51,20 @@ def test_an_unknown_zone_is_a_field_error(world: World) -> None:
     assert page.status_code == 422 and 'aria-invalid="true"' in page.text
     world.agent.refresh_from_db()
     assert world.agent.time_zone == ""
+
+
+def test_the_thread_and_the_clock_panel_agree(world: World) -> None:
+    ticket = world.ticket("contact", subject="Printer on fire")
+    clock = TicketClock.objects.filter(ticket=ticket, due_at__isnull=False).first()
+    assert clock is not None and clock.due_at is not None, "the world's tickets run SLA clocks"
+    browser = _browser(world, "agent")
+    browser.post("/account/time-zone", {"time_zone": "Asia/Tokyo"})
+    page = browser.get(f"/desk/t/{ticket.pk}/").text
+    tokyo = ZoneInfo("Asia/Tokyo")
+    due = clock.due_at.astimezone(tokyo)
+    # The panel names the viewer's zone; the thread is in the same zone.
+    assert f"{due:%a %d %b %H:%M} JST" in page
+    written = Message.objects.filter(ticket=ticket).first()
+    assert written is not None
+    local = written.created_at.astimezone(tokyo)
+    assert f"{local:%b} {local.day}, {local:%H:%M}" in page
