@@ -12,7 +12,7 @@ BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres bench-http bench-http-sqlite bench-http-postgres bench-queue clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -129,6 +129,19 @@ bench-scorecards-sqlite: install-dev
 bench-scorecards-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
+
+## Over HTTP: `rapport serve` on BENCH_TICKETS tickets (seeded once into var/bench-http
+## and reused), an open-loop mixed load stepped up to the highest arrival rate held at
+## p95 <= 100 ms with no error, beside the floor and the ticket page alone.
+HTTP_BENCH_ARGS ?=
+bench-http: bench-http-sqlite bench-http-postgres
+
+bench-http-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) $(HTTP_BENCH_ARGS)
+
+bench-http-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_httpbench RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) $(HTTP_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "rapport.urls"
+# `make bench-http` adds its floor page (bench/http_urls.py) to the same site.
+ROOT_URLCONF = os.environ.get("RAPPORT_URLCONF", "rapport.urls")
 WSGI_APPLICATION = "rapport.wsgi.application"
 
 TEMPLATES = [

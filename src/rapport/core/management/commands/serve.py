@@ -32,6 +32,12 @@ class Command(BaseCommand):
             "--web-workers", type=int, default=int(os.environ.get("RAPPORT_WEB_WORKERS", "2"))
         )
         parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=int(os.environ.get("RAPPORT_WEB_THREADS", "1")),
+            help="Threads per web process (more than 1: gunicorn's gthread workers)",
+        )
+        parser.add_argument(
             "--demo-if-empty", action="store_true", help="Create the demo organisation if none"
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web app only")
@@ -54,6 +60,7 @@ class Command(BaseCommand):
             "web": [
                 sys.executable, "-m", "gunicorn", "rapport.wsgi:application",
                 "--bind", f"{host}:{port}", "--workers", str(options["web_workers"]),
+                "--threads", str(options["web_threads"]),
                 "--access-logfile", "-", "--graceful-timeout", "10",
             ],
         }  # fmt: skip
