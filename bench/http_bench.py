@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_load import Request, Step, drive  # noqa: E402
+from bench.http_load import Request, Step, drive, percentile  # noqa: E402
 
 P95_LIMIT = 100.0  # ms
 RATE_TARGET = 150.0  # requests/s, the mix on a 2-core machine
@@ -121,7 +121,9 @@ def credentials() -> Credentials:
     _, agent_token = tokens.create_token(None, agent, name="bench-http")
     _, contact_token = tokens.create_token(None, contact, name="bench-http")
     visible = list(visible_tickets(scope_for(agent)).values_list("pk", flat=True)[:50_000])
-    provider = TeamMembership.objects.filter(person=agent).values_list("team__party_id", flat=True)[0]
+    provider = TeamMembership.objects.filter(person=agent).values_list("team__party_id", flat=True)[
+        0
+    ]
     connections.close_all()  # nothing of this process holds the database during the run
     return Credentials(
         agent_cookie=f"{settings.SESSION_COOKIE_NAME}={cookie}",
@@ -286,7 +288,8 @@ def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namesp
     for rate in [r for r in RATES if r >= args.start_rate]:
         cpu = server.cpu_seconds()
         step = drive("127.0.0.1", server.port, rate=rate, seconds=args.seconds,
-                     warmup=args.warmup, next_request=requests_for(creds, what, seed=rate))  # fmt: skip
+                     warmup=args.warmup,
+                     next_request=requests_for(creds, what, seed=rate))  # fmt: skip
         used = server.cpu_seconds() - cpu
         done = len(step.outcome.all) + step.outcome.error_count
         # The server's CPU over warm-up and measured part, per request sent in both.
@@ -296,6 +299,11 @@ def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namesp
               f" {step.outcome.error_count} errors, server CPU {per_request:.1f} ms/request, "
               f"client CPU {step.client_cpu / max(1, done) * 1e3:.2f} ms/request"
               + ("" if held else "  <- not held"), flush=True)  # fmt: skip
+        if what == "mix":
+            kinds = sorted(step.outcome.latencies.items())
+            print("    " + ", ".join(f"{kind} p50 {percentile(values, 0.5):.0f} "
+                                     f"p95 {percentile(values, 0.95):.0f}"
+                                     for kind, values in kinds), flush=True)  # fmt: skip
         for sample in step.outcome.samples[:3]:
             print(f"    {sample}", flush=True)
         if not held:
@@ -324,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
         memory = server.web_peak_mib()
     finally:
         server.stop()
-    label = args.label or f"workers={args.web_workers or 'default'} threads={args.web_threads or 'default'}"
+    label = (
+        args.label
+        or f"workers={args.web_workers or 'default'} threads={args.web_threads or 'default'}"
+    )
     print(f"\n## {vendor}, {args.tickets:,} tickets, {label} (load: {os.getloadavg()[0]:.1f})\n")
     print("| workload | highest rate held (p95 ≤ 100 ms, 0 errors) | p50 ms | p95 ms | p99 ms "
           "| server CPU ms/request | client CPU ms/request |")  # fmt: skip

@@ -103,9 +103,7 @@ class Connections:
         self.idle.clear()
 
 
-async def _exchange(
-    conns: Connections, request: Request
-) -> tuple[int, bytes]:
+async def _exchange(conns: Connections, request: Request) -> tuple[int, bytes]:
     reader, writer = conn = await conns.take()
     reuse = False
     try:

@@ -92,6 +92,21 @@ def visible_parents(scope: Scope, tickets: Iterable[Ticket]) -> set[int]:
     return set(visible_tickets(scope).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
+def visible_children(scope: Scope, ticket: Ticket) -> list[int]:
+    """Numbers of the ticket's children (hand-offs) the person may see.
+
+    The children are found by `parent_id` in a subquery, so the parent index leads.
+    Written as one condition beside the visibility OR, SQLite scanned every ticket
+    (40-120 ms at 100,000 tickets for an agent): its statistics count the NULL
+    `parent_id` of tickets with no parent as one value shared by all, so the index
+    looks as if it matched every row.
+    """
+    children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
+    return list(
+        visible_tickets(scope).filter(pk__in=children).order_by("id").values_list("id", flat=True)
+    )
+
+
 def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(
         "requester", "client_party", "provider_party", "assignee", "status", "agreement"
