@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
+# The Redis database the multi-process test flushes and shares between its machines.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
@@ -50,7 +52,8 @@ test-sqlite: install-dev chromium mail-tools
 test-postgres: install-dev chromium mail-tools
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
-	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
+	scripts/ensure-redis
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
 
 ## Dovecot (the IMAP peer of the mail tests) and CPython's e-mail test corpus.
 mail-tools:

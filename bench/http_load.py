@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 
 TIMEOUT = 10.0  # seconds before a request counts as an error
 MAX_CONNECTIONS = 400
+# gunicorn closes a kept-alive connection after 2 s idle (its --keep-alive); one idle
+# for longer is not reused, so a request never races the server's close.
+IDLE_REUSE = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,18 @@ def percentile(values: Sequence[float], share: float) -> float:
 class Connections:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.open = 0
         self.freed = asyncio.Condition()
 
     async def take(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         while True:
-            if self.idle:
-                return self.idle.pop()
+            while self.idle:
+                reader, writer, since = self.idle.pop()
+                if time.monotonic() - since < IDLE_REUSE:
+                    return reader, writer
+                self.open -= 1
+                writer.close()
             if self.open < MAX_CONNECTIONS:
                 self.open += 1
                 try:
@@ -90,7 +97,7 @@ class Connections:
         self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], *, reuse: bool
     ) -> None:
         if reuse:
-            self.idle.append(conn)
+            self.idle.append((*conn, time.monotonic()))
         else:
             self.open -= 1
             conn[1].close()
@@ -98,7 +105,7 @@ class Connections:
             self.freed.notify()
 
     def close(self) -> None:
-        for _, writer in self.idle:
+        for _, writer, _ in self.idle:
             writer.close()
         self.idle.clear()
 
