@@ -72,7 +72,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres
@@ -132,6 +132,16 @@ bench-scorecards-sqlite: install-dev
 bench-scorecards-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
+
+## The worker's throughput (a trivial task, the mail batch) on the SQLite queue and on
+## Redis (BENCH_REDIS_URL, flushed), then on PostgreSQL with Redis.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench-queue: install-dev
+	env -u DATABASE_URL -u REDIS_URL RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+	scripts/ensure-redis
+	env -u DATABASE_URL REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_queuebench REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
 
 ## Over HTTP: `rapport serve` on BENCH_TICKETS tickets (seeded once into var/bench-http
 ## and reused), an open-loop mixed load stepped up to the highest arrival rate held at

@@ -56,6 +56,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--start-rate", type=float, default=20.0)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--profile", type=float, default=0,
+        help="instead of stepping: record the web processes with py-spy for this many "
+        "seconds of the mix at --start-rate and print where the time goes",
+    )  # fmt: skip
     parser.add_argument("--force", action="store_true")
     return parser.parse_args(argv)
 
@@ -274,6 +279,7 @@ class Held:
     step: Step | None  # the highest rate held, if any
     cpu_ms: float  # server CPU per request at that rate
     client_cpu_ms: float
+    lowest_cpu_ms: float = 0.0  # server CPU per request at the lowest rate tried
 
     def row(self) -> str:
         if self.step is None:
@@ -285,6 +291,7 @@ class Held:
 
 def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namespace) -> Held:
     best: Held | None = None
+    lowest = 0.0
     for rate in [r for r in RATES if r >= args.start_rate]:
         cpu = server.cpu_seconds()
         step = drive("127.0.0.1", server.port, rate=rate, seconds=args.seconds,
@@ -295,6 +302,7 @@ def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namesp
         # The server's CPU over warm-up and measured part, per request sent in both.
         per_request = used / max(1, done * (args.seconds + args.warmup) / args.seconds) * 1e3
         held = step.p95 <= P95_LIMIT and step.outcome.error_count == 0
+        lowest = lowest or per_request
         print(f"  {what} at {rate}/s: p50 {step.p50:.1f} p95 {step.p95:.1f} p99 {step.p99:.1f} ms,"
               f" {step.outcome.error_count} errors, server CPU {per_request:.1f} ms/request, "
               f"client CPU {step.client_cpu / max(1, done) * 1e3:.2f} ms/request"
@@ -308,9 +316,54 @@ def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namesp
             print(f"    {sample}", flush=True)
         if not held:
             break
-        best = Held(what, step, per_request, step.client_cpu / max(1, done) * 1e3)
+        best = Held(what, step, per_request, step.client_cpu / max(1, done) * 1e3, lowest)
         time.sleep(1)  # let the last step's stragglers finish
-    return best or Held(what, None, 0, 0)
+    return best or Held(what, None, 0, 0, lowest)
+
+
+def profile(server: Server, creds: Credentials, args: argparse.Namespace) -> None:
+    """py-spy over every web process during the mix: the functions (ours, Django's,
+    the drivers') that hold the most samples, inclusive and on their own."""
+    import collections
+    import shutil
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    webs = [pid for pid in server.tree()
+            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
+    folder = Path(server.log.name).parent
+    recorders = [
+        subprocess.Popen([spy, "record", "--pid", str(pid), "--duration", str(int(args.profile)),
+                          "--rate", "200", "--format", "raw", "--nonblocking", "--output",
+                          str(folder / f"profile-{pid}.txt")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for pid in webs[1:]  # the first is gunicorn's master, which serves nothing
+    ]  # fmt: skip
+    step = drive("127.0.0.1", server.port, rate=args.start_rate, seconds=args.profile,
+                 warmup=0, next_request=requests_for(creds, "mix"))  # fmt: skip
+    for recorder in recorders:
+        recorder.wait()
+    inclusive: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
+    total = 0
+    for path in folder.glob("profile-*.txt"):
+        for line in path.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            frames = [f.split(" (")[0] + " " + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1]
+                      for f in stack.split(";")]  # fmt: skip
+            n = int(count)
+            total += n
+            own[frames[-1]] += n
+            for frame in set(frames):
+                inclusive[frame] += n
+        path.unlink()
+    print(f"\n{total} samples over {len(recorders)} web processes; mix at {args.start_rate}/s: "
+          f"p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms")  # fmt: skip
+    print("\nmost samples, inclusive (share of all):")
+    for frame, n in inclusive.most_common(45):
+        print(f"  {100 * n / max(1, total):5.1f} %  {frame}")
+    print("\nmost samples on their own:")
+    for frame, n in own.most_common(25):
+        print(f"  {100 * n / max(1, total):5.1f} %  {frame}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(args, log)
     print(f"rapport serve on port {server.port} ({vendor}); log in {log}", flush=True)
     results: list[Held] = []
+    if args.profile:
+        try:
+            profile(server, creds, args)
+        finally:
+            server.stop()
+        return 0
     try:
         # Every process and thread opens its connection, fills its caches and compiles
         # its templates before anything is measured.
@@ -349,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     rates = {h.what: h.step.rate for h in results if h.step}
     if "floor" in rates and "ticket" in rates:
         print(f"\nticket page alone: {100 * rates['ticket'] / rates['floor']:.0f} % of the floor")
+    cores = os.cpu_count() or 1
+    for held in results:
+        # What the CPU alone would allow if the machine were the server's alone.
+        print(f"{held.what}: {held.lowest_cpu_ms:.1f} ms of server CPU per request at the "
+              f"lowest rate; {cores} idle cores could serve at most "
+              f"{cores * 1000 / max(held.lowest_cpu_ms, 0.01):.0f}/s")  # fmt: skip
     print(f"peak memory of a web process: {memory:.0f} MiB (budget 150)")
     if "mix" in rates:
         verdict = "met" if rates["mix"] >= RATE_TARGET else "missed"
