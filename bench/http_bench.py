@@ -321,6 +321,13 @@ def step_up(server: Server, creds: Credentials, what: str, args: argparse.Namesp
     return best or Held(what, None, 0, 0, lowest)
 
 
+def _frame(raw: str) -> str:
+    """'function (path:line)' as 'function file', Rapport's own marked 'rapport.'."""
+    function, _, where = raw.partition(" (")
+    ours = "rapport/" in where and "site-packages" not in where
+    return ("rapport." if ours else "") + function + " " + where.split(":")[0].rsplit("/", 1)[-1]
+
+
 def profile(server: Server, creds: Credentials, args: argparse.Namespace) -> None:
     """py-spy over every web process during the mix: the functions (ours, Django's,
     the drivers') that hold the most samples, inclusive and on their own."""
@@ -348,8 +355,7 @@ def profile(server: Server, creds: Credentials, args: argparse.Namespace) -> Non
     for path in folder.glob("profile-*.txt"):
         for line in path.read_text().splitlines():
             stack, _, count = line.rpartition(" ")
-            frames = [f.split(" (")[0] + " " + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1]
-                      for f in stack.split(";")]  # fmt: skip
+            frames = [_frame(f) for f in stack.split(";")]
             n = int(count)
             total += n
             own[frames[-1]] += n
@@ -360,6 +366,10 @@ def profile(server: Server, creds: Credentials, args: argparse.Namespace) -> Non
           f"p50 {step.p50:.0f} ms, p95 {step.p95:.0f} ms")  # fmt: skip
     print("\nmost samples, inclusive (share of all):")
     for frame, n in inclusive.most_common(45):
+        print(f"  {100 * n / max(1, total):5.1f} %  {frame}")
+    print("\nRapport's own functions, inclusive:")
+    ours = [(frame, n) for frame, n in inclusive.most_common() if frame.startswith("rapport.")]
+    for frame, n in ours[:30]:
         print(f"  {100 * n / max(1, total):5.1f} %  {frame}")
     print("\nmost samples on their own:")
     for frame, n in own.most_common(25):
