@@ -45,6 +45,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 PASSWORD = "Correct-Horse-9"
 IMAP_PASSWORD = "imap-Secret-42"
 WAIT = 60.0  # seconds a process may take to show an effect before the test fails
+TIMEOUT = 30  # seconds for one HTTP request (generous: the machine may be busy)
 
 
 def _redis_reachable() -> bool:
@@ -184,7 +185,7 @@ def _shared_media(cluster: Cluster, settings: Any) -> None:
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=5).status_code == 200
-    except requests.ConnectionError:
+    except requests.RequestException:  # not listening yet, or still loading the app
         return False
 
 
@@ -215,13 +216,13 @@ def _signer(world: World) -> None:
 
 
 def _sign_in(browser: requests.Session, base: str, password: str) -> requests.Response:
-    browser.get(f"{base}/accounts/login/", timeout=10)
+    browser.get(f"{base}/accounts/login/", timeout=TIMEOUT)
     return browser.post(
         f"{base}/accounts/login/",
         data={"username": "signer", "password": password,
               "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
         headers={"Referer": f"{base}/accounts/login/"},
-        allow_redirects=False, timeout=10,
+        allow_redirects=False, timeout=TIMEOUT,
     )  # fmt: skip
 
 
@@ -230,7 +231,7 @@ def test_session_from_one_web_process_works_on_the_other(cluster: Cluster, setti
     _signer(build_world())
     browser = requests.Session()
     assert _sign_in(browser, cluster.web(0), PASSWORD).status_code == 302
-    desk = browser.get(f"{cluster.web(1)}/desk/", allow_redirects=False, timeout=10)
+    desk = browser.get(f"{cluster.web(1)}/desk/", allow_redirects=False, timeout=TIMEOUT)
     assert desk.status_code == 200
     assert b"signer" in desk.content.lower()
 
@@ -259,16 +260,17 @@ def test_reference_data_changed_on_one_web_process_is_seen_by_the_other(
     body = {"subject": "Printer", "body": "It jams.", "provider": world.support.party_id}
     # Web B reads the agreement into its per-process copy ...
     before = requests.post(f"{cluster.web(1)}/api/v1/tickets", json=body, headers=contact,
-                           timeout=10)  # fmt: skip
+                           timeout=TIMEOUT)  # fmt: skip
     assert before.status_code == 201, before.text
     assert before.json()["agreement"]["name"] == world.sla.name
     # ... web A renames it ...
     renamed = requests.patch(f"{cluster.web(0)}/api/v1/agreements/{world.sla.pk}",
-                             json={"name": "Gold support"}, headers=admin, timeout=10)  # fmt: skip
+                             json={"name": "Gold support"}, headers=admin,
+                             timeout=TIMEOUT)  # fmt: skip
     assert renamed.status_code == 200, renamed.text
     # ... and web B's very next request knows.
     after = requests.post(f"{cluster.web(1)}/api/v1/tickets", json=body, headers=contact,
-                          timeout=10)  # fmt: skip
+                          timeout=TIMEOUT)  # fmt: skip
     assert after.status_code == 201, after.text
     assert after.json()["agreement"]["name"] == "Gold support"
 
@@ -280,16 +282,17 @@ def test_file_uploaded_to_one_web_process_is_served_by_the_other(cluster: Cluste
                                    provider=world.support.party)  # fmt: skip
     content = os.urandom(50_000)
     scan = ("scan.bin", content, "application/octet-stream")
-    upload = requests.post(f"{cluster.web(0)}/api/v1/uploads", headers=agent, timeout=10,
+    upload = requests.post(f"{cluster.web(0)}/api/v1/uploads", headers=agent, timeout=TIMEOUT,
                            files={"file": scan})  # fmt: skip
     assert upload.status_code == 201, upload.text
     reply = requests.post(f"{cluster.web(0)}/api/v1/tickets/{ticket.pk}/messages", headers=agent,
                           json={"body": "The scan, attached.",
-                                "attachments": [upload.json()["token"]]}, timeout=10)  # fmt: skip
+                                "attachments": [upload.json()["token"]]},
+                          timeout=TIMEOUT)  # fmt: skip
     assert reply.status_code == 201, reply.text
     attachment = reply.json()["attachments"][0]
     download = requests.get(f"{cluster.web(1)}/api/v1/attachments/{attachment['id']}",
-                            headers=agent, timeout=10)  # fmt: skip
+                            headers=agent, timeout=TIMEOUT)  # fmt: skip
     assert download.status_code == 200
     assert download.content == content
 
@@ -337,7 +340,7 @@ def test_mail_polling_takes_each_message_once_with_two_workers_racing(
     messages = 12
     with dovecot(SUPPORT, IMAP_PASSWORD) as server:
         _imap_mailbox(world, server)
-        with IMAPClient("127.0.0.1", port=server.port, ssl=False, timeout=10) as imap:
+        with IMAPClient("127.0.0.1", port=server.port, ssl=False, timeout=TIMEOUT) as imap:
             imap.login(server.user, server.password)
             for n in range(messages):
                 imap.append("INBOX", build(subject=f"By IMAP {n}"))
