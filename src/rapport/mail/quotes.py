@@ -50,13 +50,16 @@ _DEVICE = (
 _MOBILE_SIGNATURE = re.compile(rf"^({_SENT_FROM_PREFIX})\b.{{0,140}}$", re.IGNORECASE)
 _DEVICE_WORD = re.compile(_DEVICE, re.IGNORECASE)
 
-# The verbs that end an attribution line ("… wrote:"), in the languages we serve.
-_ATTRIBUTION_VERB = re.compile(
-    r"(wrote|writes|sent|schrieb|geschrieben|[ée]crit|escribi[óo]|escreveu|ha scritto|scrisse"
+# The verbs of an attribution line ("… wrote:"), in the languages we serve.
+_VERBS = (
+    r"wrote|writes|sent|schrieb|geschrieben|[ée]crit|escribi[óo]|escreveu|ha scritto|scrisse"
     r"|schreef|geschreven|napisa[łl](\(a\)|a)?|skrev|kirjoitti|napsal(\(a\)|a)?|пишет"
-    r"|написал(\(а\)|а)?|đã viết|yazd[ıi]|írta|έγραψε|a scris)\s*:$",
-    re.IGNORECASE,
+    r"|написал(\(а\)|а)?|đã viết|yazd[ıi]|írta|έγραψε|a scris"
 )
+_ATTRIBUTION_VERB = re.compile(rf"({_VERBS})\s*:$", re.IGNORECASE)
+_VERB_WORD = re.compile(rf"\b({_VERBS})\b", re.IGNORECASE)
+# Gmail's old "2011/4/7 Name <address>" (no verb, no colon) above a quote.
+_DATE_ADDRESS = re.compile(r"^\d[^<>]{0,200}<[^<>\s]+@[^<>\s]+>\s*:?$")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _FORWARD = re.compile(
     r"forwarded message|begin forwarded message|original message follows|weitergeleitete"
@@ -68,9 +71,19 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _OUTLOOK_SEPARATOR = re.compile(r"^[-–]{3,}\s*[^-–\s][^-–]{1,60}[-–]{3,}$")
+# Outlook's own separator, whatever follows it.
+_ORIGINAL_MESSAGE = re.compile(
+    r"^[-–_*\s]*(original message|reply message|ursprüngliche nachricht|original-nachricht"
+    r"|originalnachricht|antwort nachricht|message d'origine|message original|mensaje original"
+    r"|oorspronkelijk bericht|origineel bericht|wiadomość oryginalna|oryginalna wiadomość"
+    r"|ursprungligt meddelande|oprindelig meddelelse|opprinnelig melding|исходное сообщение"
+    r"|оригинальное сообщение|thư gốc|messaggio originale|mensagem original|alkuperäinen viesti"
+    r"|původní zpráva|eredeti üzenet|orijinal mesaj|αρχικό μήνυμα)[-–_*\s:]*$",
+    re.IGNORECASE,
+)
 _UNDERSCORES = re.compile(r"^_{10,}$")
 _SIGNATURE_RULE = re.compile(r"^([-–]{5,}|_{5,})$")
-_FIELD = r"^\*?({})\s*\*?\s*:"
+_FIELD = r"^\*?({})\s*(\*\s*:|:\s*\*?)"
 _FROM_FIELD = re.compile(
     _FIELD.format(
         "from|von|de|van|od|från|fra|от|từ|da|lähettäjä|mittente|kimden|feladó|odesílatel"
@@ -90,6 +103,12 @@ _SUBJECT_FIELD = re.compile(
     _FIELD.format(
         "subject|betreff|objet|asunto|onderwerp|temat|ämne|emne|тема|chủ đề|oggetto|assunto"
         "|aihe|předmět|konu|tárgy"
+    ),
+    re.IGNORECASE,
+)
+_TO_FIELD = re.compile(
+    _FIELD.format(
+        "to|cc|an|kopie|à|a|para|aan|do|till|til|кому|копия|đến|vastaanottaja|komu|kime|címzett"
     ),
     re.IGNORECASE,
 )
@@ -123,10 +142,10 @@ class _Line:
 def new_text(text: str) -> str:
     """The part of a plain-text mail the sender wrote now (all of it if unsure)."""
     lines = _text_lines(text[:MAX_SCAN])
-    end = _kept_end(lines)
-    if end is None:
+    dropped = _dropped(lines, gaps=True)
+    if not dropped:
         return text.strip()
-    return text[: lines[end].start if end < len(lines) else MAX_SCAN].strip()
+    return _assemble(text, lines, dropped).strip()
 
 
 def new_html(html: str) -> str:
@@ -134,10 +153,23 @@ def new_html(html: str) -> str:
 
     The cut may leave elements open; the sanitiser closes them."""
     lines = _html_lines(html[:MAX_SCAN])
-    end = _kept_end(lines)
-    if end is None:
+    dropped = _dropped(lines, gaps=False)
+    if not dropped:
         return html
-    return html[: lines[end].start if end < len(lines) else MAX_SCAN]
+    return _assemble(html, lines, dropped)
+
+
+def _assemble(value: str, lines: list[_Line], dropped: list[tuple[int, int]]) -> str:
+    """The input without the dropped line ranges (a range reaching the end drops
+    the rest of the input, beyond the scanned part too)."""
+    parts, position = [], 0
+    for first, end in dropped:
+        parts.append(value[position : lines[first].start])
+        if end >= len(lines):
+            return "".join(parts)
+        position = lines[end].start
+    parts.append(value[position:])
+    return "".join(parts)
 
 
 # Reading the input as lines -------------------------------------------------
@@ -236,39 +268,63 @@ def _html_lines(html: str) -> list[_Line]:
 # The rules ------------------------------------------------------------------
 
 
-def _kept_end(lines: list[_Line]) -> int | None:
-    """Index of the first line not kept, or None to keep everything."""
-    end = _history_start(lines)
-    if end == KEEP_ALL:
-        return None
-    end = _without_signature(lines, len(lines) if end is None else end)
-    if not any(line.text for line in lines[:end]):
-        return None  # nothing new before the quote: keep all rather than nothing
-    return None if end >= len(lines) else end
+_Found = int | tuple[int, int] | None  # a cut, a quote to drop between texts, nothing
 
 
-def _history_start(lines: list[_Line]) -> int | None:
+def _dropped(lines: list[_Line], *, gaps: bool) -> list[tuple[int, int]]:
+    """The line ranges (first, end) that are history or signature; [] keeps all."""
+    found = _history_start(lines, gaps=gaps)
+    if found == KEEP_ALL:
+        return []
+    dropped: list[tuple[int, int]] = []
+    end = len(lines)
+    if isinstance(found, tuple):
+        dropped.append(found)
+    elif found is not None:
+        end = found
+    end = _without_signature(lines, end)
+    if end < len(lines):
+        dropped.append((end, len(lines)))
+    if dropped and dropped[0][0] == end and isinstance(found, tuple):
+        dropped = [(found[0], len(lines))]  # nothing of the sender's after the quote
+    kept = [line for k, line in enumerate(lines) if not any(a <= k < b for a, b in dropped)]
+    if not any(line.text for line in kept):
+        return []  # nothing new beside the quote: keep all rather than nothing
+    return dropped
+
+
+def _history_start(lines: list[_Line], *, gaps: bool) -> _Found:
     for i, line in enumerate(lines):
         if line.marker == "history":
             return _unless_inline(lines, i)
         if line.quoted:
             if _FORWARD.search(line.text[:_MATCH_CHARS]) and _is_separator_like(line.text):
                 return KEEP_ALL
-            return _quote_start(lines, i)
+            return _quote_start(lines, i, gaps=gaps)
         head = line.text[:_MATCH_CHARS]
-        if line.marker == "hr" and _header_block(lines, i + 1, need_sent=False):
+        if line.marker == "hr" and _header_block(lines, i + 1, need_date=False):
             return _cut_before_header(lines, i, i + 1)
         if not head:
             continue
+        if _ORIGINAL_MESSAGE.match(head) and "--" in head:
+            return _cut_before_header(lines, i, i + 1)
         if _FORWARD.search(head) and _is_separator_like(line.text):
             return KEEP_ALL  # a forward is what the sender sends
-        separator = _OUTLOOK_SEPARATOR.match(head) or _UNDERSCORES.match(head)
-        if separator and _header_block(lines, i + 1, need_sent=False):
+        if _OUTLOOK_SEPARATOR.match(head):
+            if _VERB_WORD.search(head) and re.search(r"\d", head):
+                return _unless_inline(lines, i)  # "----- On 12/29/1987, X wrote -----"
+            if _header_block(lines, i + 1, need_date=False):
+                return _cut_before_header(lines, i, i + 1)
+        if _UNDERSCORES.match(head) and _header_block(lines, i + 1, need_date=False):
             return _cut_before_header(lines, i, i + 1)
-        if _FROM_FIELD.match(head) and _header_block(lines, i, need_sent=True):
+        is_field = _FROM_FIELD.match(head) or _SENT_FIELD.match(head)
+        if is_field and _header_block(lines, i, need_date=True):
             return _cut_before_header(lines, i, i)
-        if _is_attribution(head, strong=True) and not _next_is_quoted(lines, i):
-            return _unless_inline(lines, _attribution_start(lines, i))
+        if head.endswith(":") and _ATTRIBUTION_VERB.search(head[-40:]):
+            start = _attribution_start(lines, i)
+            joined = " ".join(x.text for x in lines[start : i + 1])
+            if _is_attribution(joined, strong=True) and not _next_is_quoted(lines, i):
+                return _unless_inline(lines, start)
     return None
 
 
@@ -290,20 +346,29 @@ def _unless_inline(lines: list[_Line], i: int) -> int:
     return KEEP_ALL if _INLINE_HINT.search(above[-2000:]) else i
 
 
-def _header_block(lines: list[_Line], i: int, *, need_sent: bool) -> bool:
-    """From/Sent/Subject fields (any language) in the lines from i."""
-    texts = [line.text[:_MATCH_CHARS] for line in lines[i : i + 10] if line.text][:6]
+def _header_block(lines: list[_Line], i: int, *, need_date: bool) -> bool:
+    """A quoted message's header fields (any language) from line i on.
+
+    Without a separator above, a dated Sent/Date field and a To or Subject field
+    are needed, so "From: the 3rd floor / To: the 5th floor" stays text."""
+    texts = [line.text[:_MATCH_CHARS] for line in lines[i : i + 12] if line.text][:8]
     if not texts or not (_FROM_FIELD.match(texts[0]) or _SENT_FIELD.match(texts[0])):
         return False
-    if not any(_SUBJECT_FIELD.match(t) for t in texts):
-        return not need_sent and sum(bool(_SENT_FIELD.match(t)) for t in texts) > 0
-    return not need_sent or any(_SENT_FIELD.match(t) for t in texts)
+    has_from = any(_FROM_FIELD.match(t) for t in texts)
+    dated = any(_SENT_FIELD.match(t) and re.search(r"\d", t) for t in texts)
+    has_subject = any(_SUBJECT_FIELD.match(t) for t in texts)
+    has_to = any(_TO_FIELD.match(t) for t in texts)
+    if need_date:
+        return dated and (has_subject or has_to)
+    return (has_from or dated) and (has_subject or has_to or dated)
 
 
 def _is_attribution(text: str, *, strong: bool) -> bool:
     """An "On … wrote:" line; strong: also dated, so the history needs no `>`."""
-    if not text.endswith(":") or len(text) > _MATCH_CHARS:
+    if len(text) > _MATCH_CHARS:
         return False
+    if not text.endswith(":"):
+        return not strong and bool(_DATE_ADDRESS.match(text))
     has_verb = bool(_ATTRIBUTION_VERB.search(text[-40:]))
     if strong:
         return has_verb and bool(re.search(r"\d", text))
@@ -320,42 +385,57 @@ def _next_is_quoted(lines: list[_Line], i: int) -> bool:
 
 
 def _attribution_start(lines: list[_Line], i: int) -> int:
-    """The first line of an attribution that ends on line i (clients wrap it)."""
+    """The first line of an attribution that ends on line i: clients wrap it after
+    the date or inside the address, so a line above joins while the header has
+    no time yet and that line holds a digit or an address."""
     start = i
     joined = lines[i].text
-    while start > i - 2 and start > 0 and not re.search(r"\d", joined):
+    while start > max(0, i - 2) and not _TIME.search(joined):
         before = lines[start - 1]
         if before.quoted or not before.text or before.text.endswith((".", "!", "?")):
+            break
+        if not re.search(r"[\d@<]", before.text):
             break
         start -= 1
         joined = before.text + " " + joined
     return start
 
 
-def _quote_start(lines: list[_Line], i: int) -> int | None:
-    """Where the history starts when line i opens a quote.
+def _quote_start(lines: list[_Line], i: int, *, gaps: bool) -> _Found:
+    """What goes when line i opens a quote.
 
-    If the sender wrote anything after the quote (bottom-posting, answers between
-    quoted lines), only the quote at the very end goes."""
-    if _own_text_after(lines, i):
-        last = len(lines)
-        while last > 0 and (lines[last - 1].quoted or not lines[last - 1].text):
-            last -= 1
-        return last if last < len(lines) else None
-    start = i
+    Nothing of the sender's after it: the quote and its attribution. The sender's
+    text after one attributed quote (bottom-posting, or a reply wrapped around
+    the quote): that quote only, in plain text. Answers between several quotes:
+    everything down to the last answer, since the quotes are their questions."""
+    start = _attribution_above(lines, i)
+    if not _own_text_after(lines, i):
+        return start
+    end = i
+    while end < len(lines) and (lines[end].quoted or not lines[end].text):
+        end += 1
+    if gaps and start < i and not any(line.quoted for line in lines[end:]):
+        return (start, end)
+    last = len(lines)
+    while last > 0 and (lines[last - 1].quoted or not lines[last - 1].text):
+        last -= 1
+    return last if last < len(lines) else None
+
+
+def _attribution_above(lines: list[_Line], i: int) -> int:
+    """The first line of the "On … wrote:" above the quote at line i, else i."""
     previous = i - 1
     while previous >= 0 and not lines[previous].text and not lines[previous].quoted:
         previous -= 1
-    if previous >= 0 and not lines[previous].quoted:
-        text = lines[previous].text
-        if _is_attribution(text[-_MATCH_CHARS:], strong=False) or (
-            text.endswith(":") and _attribution_start(lines, previous) < previous
-        ):
-            start = _attribution_start(lines, previous)
-            joined = " ".join(line.text for line in lines[start : previous + 1])
-            if not _is_attribution(joined[-_MATCH_CHARS:], strong=False):
-                start = i
-    return start
+    if previous < 0 or lines[previous].quoted:
+        return i
+    start = _attribution_start(lines, previous)
+    joined = " ".join(line.text for line in lines[start : previous + 1])
+    if _is_attribution(joined[-_MATCH_CHARS:], strong=False):
+        return start
+    if _is_attribution(lines[previous].text[-_MATCH_CHARS:], strong=False):
+        return previous
+    return i
 
 
 def _own_text_after(lines: list[_Line], i: int) -> bool:
@@ -395,7 +475,7 @@ def _without_signature(lines: list[_Line], end: int) -> int:
             line = lines[k]
             if line.quoted or not (_is_delimiter(line) or _SIGNATURE_RULE.match(line.text)):
                 continue
-            if _header_block(lines, k + 1, need_sent=False):
+            if _header_block(lines, k + 1, need_date=False):
                 continue  # a separator above a forwarded message's headers
             below = sum(1 for x in lines[k + 1 : last] if x.text)
             limit = 15 if _is_delimiter(line) else 8
