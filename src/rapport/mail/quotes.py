@@ -18,7 +18,7 @@ keeps an Outlook quote; when nothing would remain, all of it stays. Then a
 signature below `-- ` or a row of dashes, and a "Sent from my iPhone" line, go.
 
 Bench (`make eval-quotes`, fixture set in mail/tests/quote_fixtures/): the work
-is linear in the input, which is cut at MAX_SCAN characters; the libraries we
+is linear in the input, which is cut at MAX_SCAN_* characters; the libraries we
 scored and the reasons we kept our own rules are in docs/quotes.md. The full
 message stays on the inbound record, one click away.
 """
@@ -28,10 +28,14 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
+from itertools import islice
 
-# Larger bodies are shown truncated anyway (pipeline.MAX_DISPLAY); past this
-# the history is not searched, so no input costs more than this much work.
-MAX_SCAN = 300_000
+# Past these many characters the history is not searched, so no input costs
+# more than this much work (about 0.1-0.25 s at worst, `make eval-quotes`);
+# a reply whose own part is longer is shown whole. HTML gets more room for
+# Outlook's styles and markup; bodies are shown cut at pipeline.MAX_DISPLAY.
+MAX_SCAN_TEXT = 150_000
+MAX_SCAN_HTML = 300_000
 _MATCH_CHARS = 300  # a header line longer than this is not a header
 
 _SENT_FROM_PREFIX = (
@@ -136,12 +140,12 @@ class _Line:
     text: str  # what a reader sees, without quote marks, stripped
     quoted: bool
     start: int  # offset in the input where the line (and a cut before it) begins
-    marker: str = ""  # HTML only: "history" (a quote container), "signature", "hr"
+    marker: str = ""  # HTML only: "history" (a quote container), "signature", "hr" (a rule)
 
 
 def new_text(text: str) -> str:
     """The part of a plain-text mail the sender wrote now (all of it if unsure)."""
-    lines = _text_lines(text[:MAX_SCAN])
+    lines = _text_lines(text[:MAX_SCAN_TEXT])
     dropped = _dropped(lines, gaps=True)
     if not dropped:
         return text.strip()
@@ -152,7 +156,7 @@ def new_html(html: str) -> str:
     """The HTML before the quoted history (all of it if nothing is found).
 
     The cut may leave elements open; the sanitiser closes them."""
-    lines = _html_lines(html[:MAX_SCAN])
+    lines = _html_lines(html[:MAX_SCAN_HTML])
     dropped = _dropped(lines, gaps=False)
     if not dropped:
         return html
@@ -183,17 +187,31 @@ def _text_lines(text: str) -> list[_Line]:
         body = raw.lstrip("> ") if quoted else raw
         lines.append(_Line(body.strip(), quoted, offset))
         offset += len(raw) + 1
+    # A long link in a quote, wrapped by the client, loses its ">" on the
+    # continuation line; that line is still the quote's, not an answer.
+    for k in range(1, len(lines) - 1):
+        line = lines[k]
+        between_quotes = lines[k - 1].quoted and lines[k + 1].quoted
+        if not line.quoted and between_quotes and _LINK_PIECE.match(line.text):
+            line.quoted = True
     return lines
 
 
+_LINK_PIECE = re.compile(r"^\(?(https?://\S+|\S*[=&%/]\S*)\)?\s*>?$")
+
+
+_SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|<!--")
 _BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "tr", "table", "hr", "blockquote", "h1", "h2", "h3",
     "h4", "h5", "h6", "pre", "body", "dl", "dt", "dd", "section", "article", "center",
 }  # fmt: skip
 _SKIP = {"style", "script", "head", "title", "xml"}
+_SKIP_END = {name: re.compile(f"</{name}", re.IGNORECASE) for name in _SKIP}
 _HISTORY_ID = re.compile(
-    r"""id=["']?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container)""", re.I
+    r"""id=["']?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container"""
+    r"""|OLK_SRC_BODY_SECTION)""",
+    re.I,
 )
 _HISTORY_CLASS = re.compile(r"""class=["']?[^"'>]*(OutlookMessageHeader|yahoo_quoted)""", re.I)
 _OUTLOOK_BORDER = re.compile(r"border-top:\s*solid\s*#(e1e1e1|b5c4df)", re.IGNORECASE)
@@ -214,7 +232,7 @@ def _html_lines(html: str) -> list[_Line]:
 
     def close(at: int) -> None:
         nonlocal parts, start, quoted, marker
-        text = re.sub(r"\s+", " ", html_lib.unescape("".join(parts))).strip()
+        text = _SPACES.sub(" ", html_lib.unescape("".join(parts))).strip()
         if text or marker:
             lines.append(_Line(text, quoted, start, marker))
             parts, quoted, marker = [], False, ""
@@ -234,9 +252,9 @@ def _html_lines(html: str) -> list[_Line]:
             continue
         closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
         if name in _SKIP and not closing:
-            end = html.lower().find(f"</{name}", position) if name != "head" else -1
-            if end >= 0:
-                position = end
+            closing_tag = _SKIP_END[name].search(html, position) if name != "head" else None
+            if closing_tag:
+                position = closing_tag.start()
             continue
         if name == "blockquote":
             depth = max(0, depth + (-1 if closing else 1))
@@ -250,8 +268,8 @@ def _html_lines(html: str) -> list[_Line]:
             found = "history"
         elif _SIGNATURE_CLASS.search(attributes):
             found = "signature"
-        elif name == "hr":
-            found = "hr"
+        elif name == "hr" or (name == "div" and "border-top" in attributes.lower()):
+            found = "hr"  # a rule: history if a header follows
         if name in _BLOCK or found:
             close(match.start())
         if found and not marker:
@@ -294,16 +312,31 @@ def _dropped(lines: list[_Line], *, gaps: bool) -> list[tuple[int, int]]:
 
 
 def _history_start(lines: list[_Line], *, gaps: bool) -> _Found:
-    for i, line in enumerate(lines):
+    i = -1
+    while i + 1 < len(lines):
+        i += 1
+        line = lines[i]
         if line.marker == "history":
             return _unless_inline(lines, i)
         if line.quoted:
             if _FORWARD.search(line.text[:_MATCH_CHARS]) and _is_separator_like(line.text):
                 return KEEP_ALL
-            return _quote_start(lines, i, gaps=gaps)
+            attributed = _attribution_above(lines, i) < i or _is_attribution(
+                line.text[-_MATCH_CHARS:], strong=False
+            )
+            # A quote with no "On … wrote:" may be the sender's own (a passage of a
+            # manual); in HTML a last blockquote is still the history, as clients
+            # put it there, but in plain text it stays.
+            if attributed or (not gaps and _is_last_quote(lines, i)):
+                return _quote_start(lines, i, gaps=gaps)
+            while i + 1 < len(lines) and (lines[i + 1].quoted or not lines[i + 1].text):
+                i += 1
+            continue
         head = line.text[:_MATCH_CHARS]
-        if line.marker == "hr" and _header_block(lines, i + 1, need_date=False):
-            return _cut_before_header(lines, i, i + 1)
+        if line.marker == "hr":
+            header = i if head else i + 1
+            if _header_block(lines, header, need_date=False, after_rule=True):
+                return _cut_before_header(lines, i, header)
         if not head:
             continue
         if _ORIGINAL_MESSAGE.match(head) and "--" in head:
@@ -320,7 +353,7 @@ def _history_start(lines: list[_Line], *, gaps: bool) -> _Found:
         is_field = _FROM_FIELD.match(head) or _SENT_FIELD.match(head)
         if is_field and _header_block(lines, i, need_date=True):
             return _cut_before_header(lines, i, i)
-        if head.endswith(":") and _ATTRIBUTION_VERB.search(head[-40:]):
+        if head.endswith(":") and _VERB_WORD.search(head):
             start = _attribution_start(lines, i)
             joined = " ".join(x.text for x in lines[start : i + 1])
             if _is_attribution(joined, strong=True) and not _next_is_quoted(lines, i):
@@ -346,7 +379,7 @@ def _unless_inline(lines: list[_Line], i: int) -> int:
     return KEEP_ALL if _INLINE_HINT.search(above[-2000:]) else i
 
 
-def _header_block(lines: list[_Line], i: int, *, need_date: bool) -> bool:
+def _header_block(lines: list[_Line], i: int, *, need_date: bool, after_rule: bool = False) -> bool:
     """A quoted message's header fields (any language) from line i on.
 
     Without a separator above, a dated Sent/Date field and a To or Subject field
@@ -360,6 +393,8 @@ def _header_block(lines: list[_Line], i: int, *, need_date: bool) -> bool:
     has_to = any(_TO_FIELD.match(t) for t in texts)
     if need_date:
         return dated and (has_subject or has_to)
+    if after_rule and (dated or (has_from and "@" in texts[0])):
+        return True  # below a rule, a dated field or a sender's address is enough
     return (has_from or dated) and (has_subject or has_to or dated)
 
 
@@ -371,7 +406,10 @@ def _is_attribution(text: str, *, strong: bool) -> bool:
         return not strong and bool(_DATE_ADDRESS.match(text))
     has_verb = bool(_ATTRIBUTION_VERB.search(text[-40:]))
     if strong:
-        return has_verb and bool(re.search(r"\d", text))
+        # Many languages put the verb before the name ("… schreef X <x@…>:").
+        named = "@" in text or "<" in text
+        verb = has_verb or (named and bool(_VERB_WORD.search(text)))
+        return verb and bool(re.search(r"\d", text))
     return has_verb or bool(_TIME.search(text) and ("@" in text or "<" in text))
 
 
@@ -439,7 +477,8 @@ def _attribution_above(lines: list[_Line], i: int) -> int:
 
 
 def _own_text_after(lines: list[_Line], i: int) -> bool:
-    for line in lines[i:]:
+    for k in range(i, len(lines)):  # by index: no copy, called once per quote block
+        line = lines[k]
         if line.quoted or not line.text:
             continue
         if _is_delimiter(line) or line.marker == "history":
@@ -448,6 +487,16 @@ def _own_text_after(lines: list[_Line], i: int) -> bool:
             continue
         return True
     return False
+
+
+def _is_last_quote(lines: list[_Line], i: int) -> bool:
+    """Nothing of the sender's and no other attributed quote after line i."""
+    if _own_text_after(lines, i):
+        return False
+    return not any(
+        not line.quoted and line.text and _is_attribution(line.text[-_MATCH_CHARS:], strong=False)
+        for line in lines[i:]
+    )
 
 
 def _is_delimiter(line: _Line) -> bool:
@@ -479,7 +528,7 @@ def _without_signature(lines: list[_Line], end: int) -> int:
                 continue  # a separator above a forwarded message's headers
             below = sum(1 for x in lines[k + 1 : last] if x.text)
             limit = 15 if _is_delimiter(line) else 8
-            if below <= limit and any(x.text for x in lines[:k]):
+            if below <= limit and any(x.text for x in islice(lines, k)):
                 end = k
                 break
         else:

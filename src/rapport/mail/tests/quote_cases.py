@@ -86,7 +86,18 @@ def pathological_inputs() -> list[tuple[str, str, str, str]]:
         f'<div class="gmail_quote"><blockquote class="gmail_quote">quote {i}</blockquote></div>'
         for i in range(20_000)
     )
+    alternating = "".join(f"> question {i}\nanswer {i}\n" for i in range(20_000))
+    alternating_html = "".join(
+        f"<blockquote>question {i}</blockquote><p>answer {i}</p>" for i in range(10_000)
+    )
     return [
+        ("alternating quotes", "text", f"{OWN}\n{alternating}", f"{OWN}\n{alternating}"),
+        (
+            "alternating html quotes",
+            "html",
+            f"<p>{OWN}</p>{alternating_html}",
+            OWN + " " + " ".join(f"question {i} answer {i}" for i in range(10_000)),
+        ),
         ("long nested quote", "text", f"{OWN}\n\n{_ATTRIBUTION}\n{nested}", OWN),
         ("unfinished headers", "text", f"{OWN}\n\n{no_wrote}", f"{OWN}\n\n{no_wrote}"),
         ("one huge line", "text", f"{OWN}\n{long_line}", f"{OWN}\n{long_line}"),

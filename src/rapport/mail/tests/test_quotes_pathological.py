@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.mail.quotes import MAX_SCAN, new_html, new_text
+from rapport.mail.quotes import MAX_SCAN_HTML, MAX_SCAN_TEXT, new_html, new_text
 from rapport.mail.tests.quote_cases import normalise, pathological_inputs, visible_text
 
 
@@ -20,8 +20,18 @@ def test_pathological_input(name: str, kind: str, value: str, expected: str) -> 
     assert normalise(visible_text(kind, kept)) == normalise(expected), name
 
 
+ATTRIBUTION = "On Mon, Dec 7, 2026 at 10:15 AM Support <s@example.com> wrote:"
+
+
 def test_history_beyond_the_scanned_part_is_not_searched_but_text_is_kept() -> None:
-    # A huge body with no quote in its first MAX_SCAN characters stays whole.
-    own = "word " * (MAX_SCAN // 5 + 1000)
-    value = own + "\n\nOn Mon, Dec 7, 2026 at 10:15 AM Support <s@example.com> wrote:\n> old"
+    # A huge body with no quote in its first characters stays whole, nothing lost.
+    own = "word " * (MAX_SCAN_TEXT // 5 + 1000)
+    value = f"{own}\n\n{ATTRIBUTION}\n> old"
     assert new_text(value) == value.strip()
+    html = f"<p>{'word ' * (MAX_SCAN_HTML // 5)}</p><div class=gmail_quote>{ATTRIBUTION}"
+    assert new_html(html + "<blockquote>old</blockquote></div>").endswith("</blockquote></div>")
+
+
+def test_history_found_in_the_scanned_part_drops_the_rest_beyond_it() -> None:
+    history = "\n".join(f"> old line {i}" for i in range(MAX_SCAN_TEXT // 10))
+    assert new_text(f"New.\n\n{ATTRIBUTION}\n{history}") == "New."
