@@ -1,34 +1,36 @@
 """Step (e): the new text of a reply, without the quoted history and signature.
 
-Plain text and HTML are both read as a list of lines (HTML lines end at block
-elements), each known as quoted (`>` or inside a `<blockquote>`) or not, and one
-set of rules finds where the history starts:
+Plain text and HTML are both read as lines (mail/quote_lines.py), each quoted
+(`>` or inside a `<blockquote>`) or not, and one set of rules finds the history:
 
-- a quote that nothing of the sender's follows, with its "On … wrote:" line (in
-  many languages, wrapped over up to three lines, or a date and an address
-  ending in a colon as Russian clients write it);
+- a quote with its "On … wrote:" line (many languages, wrapped over up to three
+  lines, or a date and an address ending in a colon as Russian clients write
+  it), and a dated attribution with no `>` below it;
 - Outlook's separators and header blocks (`-----Original Message-----`, a row
-  of underscores, From/Sent/To/Subject in many languages), Outlook's and
-  Yahoo's quote containers, and an `<hr>` followed by a header.
+  of underscores, From/Sent/To/Subject in many languages), the quote
+  containers of Outlook and Yahoo, a rule above a header; in HTML, a last
+  blockquote.
 
-Safety first, since losing the sender's text is worse than showing a quote: the
-sender's text below or between quotes (bottom-posting, interleaved answers)
-keeps everything above it; a forwarded message is content; "answers inline"
-keeps an Outlook quote; when nothing would remain, all of it stays. Then a
-signature below `-- ` or a row of dashes, and a "Sent from my iPhone" line, go.
+Safety first, since losing the sender's text is worse than showing a quote:
+the sender's text below one quote keeps both parts of the reply (plain text
+drops that quote), answers between quotes keep everything above the last
+answer, a quote with no attribution stays in plain text, a forward is content,
+"answers inline" keeps an Outlook quote, and when nothing would remain all of
+it stays. Then a signature below `-- ` or a row of dashes, and a "Sent from my
+iPhone" line, go.
 
-Bench (`make eval-quotes`, fixture set in mail/tests/quote_fixtures/): the work
-is linear in the input, which is cut at MAX_SCAN_* characters; the libraries we
-scored and the reasons we kept our own rules are in docs/quotes.md. The full
-message stays on the inbound record, one click away.
+The work is linear in the input, cut at MAX_SCAN_* characters. The rules, the
+scores before and after and those of the libraries we tried (`make
+eval-quotes`, fixtures in mail/tests/quote_fixtures/) are in docs/quotes.md.
+The full message stays on the inbound record, one click away.
 """
 
 from __future__ import annotations
 
-import html as html_lib
 import re
-from dataclasses import dataclass
 from itertools import islice
+
+from rapport.mail.quote_lines import Line, html_lines, text_lines
 
 # Past these many characters the history is not searched, so no input costs
 # more than this much work (about 0.1-0.25 s at worst, `make eval-quotes`);
@@ -135,17 +137,9 @@ _INLINE_HINT = re.compile(
 KEEP_ALL = -1  # a forward, or answers inside the quote: nothing is cut
 
 
-@dataclass
-class _Line:
-    text: str  # what a reader sees, without quote marks, stripped
-    quoted: bool
-    start: int  # offset in the input where the line (and a cut before it) begins
-    marker: str = ""  # HTML only: "history" (a quote container), "signature", "hr" (a rule)
-
-
 def new_text(text: str) -> str:
     """The part of a plain-text mail the sender wrote now (all of it if unsure)."""
-    lines = _text_lines(text[:MAX_SCAN_TEXT])
+    lines = text_lines(text[:MAX_SCAN_TEXT])
     dropped = _dropped(lines, gaps=True)
     if not dropped:
         return text.strip()
@@ -156,14 +150,14 @@ def new_html(html: str) -> str:
     """The HTML before the quoted history (all of it if nothing is found).
 
     The cut may leave elements open; the sanitiser closes them."""
-    lines = _html_lines(html[:MAX_SCAN_HTML])
+    lines = html_lines(html[:MAX_SCAN_HTML])
     dropped = _dropped(lines, gaps=False)
     if not dropped:
         return html
     return _assemble(html, lines, dropped)
 
 
-def _assemble(value: str, lines: list[_Line], dropped: list[tuple[int, int]]) -> str:
+def _assemble(value: str, lines: list[Line], dropped: list[tuple[int, int]]) -> str:
     """The input without the dropped line ranges (a range reaching the end drops
     the rest of the input, beyond the scanned part too)."""
     parts, position = [], 0
@@ -176,120 +170,13 @@ def _assemble(value: str, lines: list[_Line], dropped: list[tuple[int, int]]) ->
     return "".join(parts)
 
 
-# Reading the input as lines -------------------------------------------------
-
-
-def _text_lines(text: str) -> list[_Line]:
-    lines = []
-    offset = 0
-    for raw in text.split("\n"):
-        quoted = raw.startswith(">")
-        body = raw.lstrip("> ") if quoted else raw
-        lines.append(_Line(body.strip(), quoted, offset))
-        offset += len(raw) + 1
-    # A long link in a quote, wrapped by the client, loses its ">" on the
-    # continuation line; that line is still the quote's, not an answer.
-    for k in range(1, len(lines) - 1):
-        line = lines[k]
-        between_quotes = lines[k - 1].quoted and lines[k + 1].quoted
-        if not line.quoted and between_quotes and _LINK_PIECE.match(line.text):
-            line.quoted = True
-    return lines
-
-
-_LINK_PIECE = re.compile(r"^\(?(https?://\S+|\S*[=&%/]\S*)\)?\s*>?$")
-
-
-_SPACES = re.compile(r"\s+")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|<!--")
-_BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "hr", "blockquote", "h1", "h2", "h3",
-    "h4", "h5", "h6", "pre", "body", "dl", "dt", "dd", "section", "article", "center",
-}  # fmt: skip
-_SKIP = {"style", "script", "head", "title", "xml"}
-_SKIP_END = {name: re.compile(f"</{name}", re.IGNORECASE) for name in _SKIP}
-_HISTORY_ID = re.compile(
-    r"""id=["']?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container"""
-    r"""|OLK_SRC_BODY_SECTION)""",
-    re.I,
-)
-_HISTORY_CLASS = re.compile(r"""class=["']?[^"'>]*(OutlookMessageHeader|yahoo_quoted)""", re.I)
-_OUTLOOK_BORDER = re.compile(r"border-top:\s*solid\s*#(e1e1e1|b5c4df)", re.IGNORECASE)
-_SIGNATURE_CLASS = re.compile(
-    r"""class=["']?[^"'>]*(gmail_signature|moz-signature|ms-outlook-mobile-signature)"""
-    r"""|data-signature-widget=["']?container""",
-    re.IGNORECASE,
-)
-
-
-def _html_lines(html: str) -> list[_Line]:
-    """Lines of visible text with the offset where each begins; linear in the input."""
-    lines: list[_Line] = []
-    parts: list[str] = []
-    start, quoted, marker = 0, False, ""
-    depth = 0  # open <blockquote>s
-    position = 0
-
-    def close(at: int) -> None:
-        nonlocal parts, start, quoted, marker
-        text = _SPACES.sub(" ", html_lib.unescape("".join(parts))).strip()
-        if text or marker:
-            lines.append(_Line(text, quoted, start, marker))
-            parts, quoted, marker = [], False, ""
-            start = at
-
-    for match in _TAG.finditer(html):
-        if match.start() < position:
-            continue  # inside a comment or a skipped element
-        text = html[position : match.start()]
-        if text.strip():
-            parts.append(text)
-            quoted = quoted or depth > 0
-        position = match.end()
-        if match.group(0) == "<!--":
-            end = html.find("-->", position)
-            position = len(html) if end < 0 else end + 3
-            continue
-        closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _SKIP and not closing:
-            closing_tag = _SKIP_END[name].search(html, position) if name != "head" else None
-            if closing_tag:
-                position = closing_tag.start()
-            continue
-        if name == "blockquote":
-            depth = max(0, depth + (-1 if closing else 1))
-        if closing or (name not in _BLOCK and name != "span"):
-            if name in _BLOCK:
-                close(match.start())
-            continue
-        found = ""
-        outlook_border = name == "div" and _OUTLOOK_BORDER.search(attributes)
-        if outlook_border or _HISTORY_ID.search(attributes) or _HISTORY_CLASS.search(attributes):
-            found = "history"
-        elif _SIGNATURE_CLASS.search(attributes):
-            found = "signature"
-        elif name == "hr" or (name == "div" and "border-top" in attributes.lower()):
-            found = "hr"  # a rule: history if a header follows
-        if name in _BLOCK or found:
-            close(match.start())
-        if found and not marker:
-            marker = found
-            start = match.start() if not parts else start
-    text = html[position:]
-    if text.strip():
-        parts.append(text)
-        quoted = quoted or depth > 0
-    close(len(html))
-    return lines
-
-
 # The rules ------------------------------------------------------------------
 
 
 _Found = int | tuple[int, int] | None  # a cut, a quote to drop between texts, nothing
 
 
-def _dropped(lines: list[_Line], *, gaps: bool) -> list[tuple[int, int]]:
+def _dropped(lines: list[Line], *, gaps: bool) -> list[tuple[int, int]]:
     """The line ranges (first, end) that are history or signature; [] keeps all."""
     found = _history_start(lines, gaps=gaps)
     if found == KEEP_ALL:
@@ -301,17 +188,18 @@ def _dropped(lines: list[_Line], *, gaps: bool) -> list[tuple[int, int]]:
     elif found is not None:
         end = found
     end = _without_signature(lines, end)
-    if end < len(lines):
+    if isinstance(found, tuple) and end <= found[1]:
+        # The signature starts above the quote's end: all from there goes.
+        dropped = [(min(end, found[0]), len(lines))]
+    elif end < len(lines):
         dropped.append((end, len(lines)))
-    if dropped and dropped[0][0] == end and isinstance(found, tuple):
-        dropped = [(found[0], len(lines))]  # nothing of the sender's after the quote
     kept = [line for k, line in enumerate(lines) if not any(a <= k < b for a, b in dropped)]
     if not any(line.text for line in kept):
         return []  # nothing new beside the quote: keep all rather than nothing
     return dropped
 
 
-def _history_start(lines: list[_Line], *, gaps: bool) -> _Found:
+def _history_start(lines: list[Line], *, gaps: bool) -> _Found:
     i = -1
     while i + 1 < len(lines):
         i += 1
@@ -361,7 +249,7 @@ def _history_start(lines: list[_Line], *, gaps: bool) -> _Found:
     return None
 
 
-def _cut_before_header(lines: list[_Line], cut: int, header: int) -> int:
+def _cut_before_header(lines: list[Line], cut: int, header: int) -> int:
     """Cut at an Outlook header block unless it is a forward's or answered inline."""
     for line in lines[header : header + 8]:
         if _SUBJECT_FIELD.match(line.text) and _FORWARD_SUBJECT.search(line.text[:_MATCH_CHARS]):
@@ -374,12 +262,12 @@ def _is_separator_like(text: str) -> bool:
     return len(text) < 120 and not text.endswith((".", "?", "!"))
 
 
-def _unless_inline(lines: list[_Line], i: int) -> int:
+def _unless_inline(lines: list[Line], i: int) -> int:
     above = " ".join(line.text for line in lines[max(0, i - 40) : i])
     return KEEP_ALL if _INLINE_HINT.search(above[-2000:]) else i
 
 
-def _header_block(lines: list[_Line], i: int, *, need_date: bool, after_rule: bool = False) -> bool:
+def _header_block(lines: list[Line], i: int, *, need_date: bool, after_rule: bool = False) -> bool:
     """A quoted message's header fields (any language) from line i on.
 
     Without a separator above, a dated Sent/Date field and a To or Subject field
@@ -413,7 +301,7 @@ def _is_attribution(text: str, *, strong: bool) -> bool:
     return has_verb or bool(_TIME.search(text) and ("@" in text or "<" in text))
 
 
-def _next_is_quoted(lines: list[_Line], i: int) -> bool:
+def _next_is_quoted(lines: list[Line], i: int) -> bool:
     for line in lines[i + 1 : i + 4]:
         if line.quoted:
             return True
@@ -422,7 +310,7 @@ def _next_is_quoted(lines: list[_Line], i: int) -> bool:
     return False
 
 
-def _attribution_start(lines: list[_Line], i: int) -> int:
+def _attribution_start(lines: list[Line], i: int) -> int:
     """The first line of an attribution that ends on line i: clients wrap it after
     the date or inside the address, so a line above joins while the header has
     no time yet and that line holds a digit or an address."""
@@ -439,7 +327,7 @@ def _attribution_start(lines: list[_Line], i: int) -> int:
     return start
 
 
-def _quote_start(lines: list[_Line], i: int, *, gaps: bool) -> _Found:
+def _quote_start(lines: list[Line], i: int, *, gaps: bool) -> _Found:
     """What goes when line i opens a quote.
 
     Nothing of the sender's after it: the quote and its attribution. The sender's
@@ -460,7 +348,7 @@ def _quote_start(lines: list[_Line], i: int, *, gaps: bool) -> _Found:
     return last if last < len(lines) else None
 
 
-def _attribution_above(lines: list[_Line], i: int) -> int:
+def _attribution_above(lines: list[Line], i: int) -> int:
     """The first line of the "On … wrote:" above the quote at line i, else i."""
     previous = i - 1
     while previous >= 0 and not lines[previous].text and not lines[previous].quoted:
@@ -476,7 +364,7 @@ def _attribution_above(lines: list[_Line], i: int) -> int:
     return i
 
 
-def _own_text_after(lines: list[_Line], i: int) -> bool:
+def _own_text_after(lines: list[Line], i: int) -> bool:
     for k in range(i, len(lines)):  # by index: no copy, called once per quote block
         line = lines[k]
         if line.quoted or not line.text:
@@ -489,7 +377,7 @@ def _own_text_after(lines: list[_Line], i: int) -> bool:
     return False
 
 
-def _is_last_quote(lines: list[_Line], i: int) -> bool:
+def _is_last_quote(lines: list[Line], i: int) -> bool:
     """Nothing of the sender's and no other attributed quote after line i."""
     if _own_text_after(lines, i):
         return False
@@ -499,7 +387,7 @@ def _is_last_quote(lines: list[_Line], i: int) -> bool:
     )
 
 
-def _is_delimiter(line: _Line) -> bool:
+def _is_delimiter(line: Line) -> bool:
     return line.marker == "signature" or line.text in ("--", "-- ", "—")
 
 
@@ -509,7 +397,7 @@ def _is_mobile_signature(text: str) -> bool:
     return bool(_MOBILE_SIGNATURE.match(text)) and bool(_DEVICE_WORD.search(text))
 
 
-def _without_signature(lines: list[_Line], end: int) -> int:
+def _without_signature(lines: list[Line], end: int) -> int:
     """Drop a signature at the end of the kept lines, never the text above it."""
     for _ in range(3):
         last = end
