@@ -53,19 +53,22 @@ _DEVICE = (
     r"smartphone|handy|phone|outlook|mail|windows|yahoo|gmail|proton|tablet|device|appareil|"
     r"dispositivo|telefon|телефон|смартфон|điện thoại|k-9|fairemail|spark|aol|ios\b"
 )
-_MOBILE_SIGNATURE = re.compile(rf"^({_SENT_FROM_PREFIX})\b.{{0,140}}$", re.IGNORECASE)
-_DEVICE_WORD = re.compile(_DEVICE, re.IGNORECASE)
+# The device or app within the first words: "Sent from my desk, …" is a sentence.
+_MOBILE_SIGNATURE = re.compile(
+    rf"^({_SENT_FROM_PREFIX})\b\W*(\S+\s+){{0,3}}?\S*?({_DEVICE})", re.IGNORECASE
+)
 
 # The verbs of an attribution line ("… wrote:"), in the languages we serve.
 _VERBS = (
     r"wrote|writes|sent|schrieb|geschrieben|[ée]crit|escribi[óo]|escreveu|ha scritto|scrisse"
     r"|schreef|geschreven|napisa[łl](\(a\)|a)?|skrev|kirjoitti|napsal(\(a\)|a)?|пишет"
-    r"|написал(\(а\)|а)?|đã viết|yazd[ıi]|írta|έγραψε|a scris"
+    r"|написал(\(а\)|а)?|đã viết|yazd[ıi]|írta|έγραψε|a scris|写道|寫道|書きました|작성"
 )
-_ATTRIBUTION_VERB = re.compile(rf"({_VERBS})\s*:$", re.IGNORECASE)
+_COLONS = (":", "：")  # Chinese and Japanese clients write the full-width one
+_ATTRIBUTION_VERB = re.compile(rf"({_VERBS})\s*[:：]$", re.IGNORECASE)
 _VERB_WORD = re.compile(rf"\b({_VERBS})\b", re.IGNORECASE)
 # Gmail's old "2011/4/7 Name <address>" (no verb, no colon) above a quote.
-_DATE_ADDRESS = re.compile(r"^\d[^<>]{0,200}<[^<>\s]+@[^<>\s]+>\s*:?$")
+_DATE_ADDRESS = re.compile(r"^\d[^<>]{0,200}<[^<>\s]+@[^<>\s]+>\s*[:：]?$")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 _FORWARD = re.compile(
     r"forwarded message|begin forwarded message|original message follows|weitergeleitete"
@@ -84,16 +87,17 @@ _ORIGINAL_MESSAGE = re.compile(
     r"|oorspronkelijk bericht|origineel bericht|wiadomość oryginalna|oryginalna wiadomość"
     r"|ursprungligt meddelande|oprindelig meddelelse|opprinnelig melding|исходное сообщение"
     r"|оригинальное сообщение|thư gốc|messaggio originale|mensagem original|alkuperäinen viesti"
-    r"|původní zpráva|eredeti üzenet|orijinal mesaj|αρχικό μήνυμα)[-–_*\s:]*$",
+    r"|původní zpráva|eredeti üzenet|orijinal mesaj|αρχικό μήνυμα|原始邮件|原始郵件"
+    r"|元のメッセージ|원본 메시지)[-–_*\s:：]*$",
     re.IGNORECASE,
 )
 _UNDERSCORES = re.compile(r"^_{10,}$")
 _SIGNATURE_RULE = re.compile(r"^([-–]{5,}|_{5,})$")
-_FIELD = r"^\*?({})\s*(\*\s*:|:\s*\*?)"
+_FIELD = r"^\*?({})\s*(\*\s*[:：]|[:：]\s*\*?)"
 _FROM_FIELD = re.compile(
     _FIELD.format(
         "from|von|de|van|od|från|fra|от|từ|da|lähettäjä|mittente|kimden|feladó|odesílatel"
-        "|afzender|expéditeur|remitente"
+        "|afzender|expéditeur|remitente|发件人|寄件者|差出人|보낸 사람"
     ),
     re.IGNORECASE,
 )
@@ -101,20 +105,21 @@ _SENT_FIELD = re.compile(
     _FIELD.format(
         "sent|date|gesendet|datum|envoy[ée]|enviado( el)?|enviada( em)?|fecha|verzonden|wysłano"
         "|data|skickat|sendt|dato|отправлено|дата|đã gửi|ngày|inviato|lähetetty|päivämäärä"
-        "|odesláno|gönderildi|tarih|elküldve|dátum"
+        "|odesláno|gönderildi|tarih|elküldve|dátum|发送时间|寄件日期|送信日時|日期|보낸 날짜"
     ),
     re.IGNORECASE,
 )
 _SUBJECT_FIELD = re.compile(
     _FIELD.format(
         "subject|betreff|objet|asunto|onderwerp|temat|ämne|emne|тема|chủ đề|oggetto|assunto"
-        "|aihe|předmět|konu|tárgy"
+        "|aihe|předmět|konu|tárgy|主题|主旨|件名|제목"
     ),
     re.IGNORECASE,
 )
 _TO_FIELD = re.compile(
     _FIELD.format(
         "to|cc|an|kopie|à|a|para|aan|do|till|til|кому|копия|đến|vastaanottaja|komu|kime|címzett"
+        "|收件人|收件者|宛先|받는 사람"
     ),
     re.IGNORECASE,
 )
@@ -241,7 +246,8 @@ def _history_start(lines: list[Line], *, gaps: bool) -> _Found:
         is_field = _FROM_FIELD.match(head) or _SENT_FIELD.match(head)
         if is_field and _header_block(lines, i, need_date=True):
             return _cut_before_header(lines, i, i)
-        if head.endswith(":") and _VERB_WORD.search(head):
+        verb = _VERB_WORD.search(head) or _ATTRIBUTION_VERB.search(head[-40:])
+        if head.endswith(_COLONS) and verb:
             start = _attribution_start(lines, i)
             joined = " ".join(x.text for x in lines[start : i + 1])
             if _is_attribution(joined, strong=True) and not _next_is_quoted(lines, i):
@@ -290,7 +296,7 @@ def _is_attribution(text: str, *, strong: bool) -> bool:
     """An "On … wrote:" line; strong: also dated, so the history needs no `>`."""
     if len(text) > _MATCH_CHARS:
         return False
-    if not text.endswith(":"):
+    if not text.endswith(_COLONS):
         return not strong and bool(_DATE_ADDRESS.match(text))
     has_verb = bool(_ATTRIBUTION_VERB.search(text[-40:]))
     if strong:
@@ -392,9 +398,7 @@ def _is_delimiter(line: Line) -> bool:
 
 
 def _is_mobile_signature(text: str) -> bool:
-    if len(text) >= 150:
-        return False
-    return bool(_MOBILE_SIGNATURE.match(text)) and bool(_DEVICE_WORD.search(text))
+    return len(text) < 150 and bool(_MOBILE_SIGNATURE.match(text))
 
 
 def _without_signature(lines: list[Line], end: int) -> int:
