@@ -17,6 +17,7 @@ class Line:
     quoted: bool
     start: int  # offset in the input where the line (and a cut before it) begins
     marker: str = ""  # HTML only: "history" (a quote container), "signature", "hr" (a rule)
+    boxed: bool = False  # HTML only: inside a <blockquote>
 
 
 def text_lines(text: str) -> list[Line]:
@@ -68,23 +69,36 @@ def html_lines(html: str) -> list[Line]:
     parts: list[str] = []
     start, quoted, marker = 0, False, ""
     depth = 0  # open <blockquote>s
+    pre = 0  # open <pre>s
     position = 0
 
     def close(at: int) -> None:
         nonlocal parts, start, quoted, marker
         text = _SPACES.sub(" ", html_lib.unescape("".join(parts))).strip()
         if text or marker:
-            lines.append(Line(text, quoted, start, marker))
+            boxed = quoted
+            if text.startswith(">"):  # a plain-text reply shown as HTML (`&gt;` lines)
+                text, quoted = text.lstrip("> ").strip(), True
+            lines.append(Line(text, quoted, start, marker, boxed=boxed))
             parts, quoted, marker = [], False, ""
             start = at
+
+    def add(text: str, at: int) -> None:
+        """Text at offset `at`; inside <pre> each line break ends a line."""
+        nonlocal quoted
+        pieces = text.split("\n") if pre else [text]
+        for number, piece in enumerate(pieces):
+            if piece.strip():
+                parts.append(piece)
+                quoted = quoted or depth > 0
+            at += len(piece) + 1
+            if number < len(pieces) - 1:
+                close(at)
 
     for match in _TAG.finditer(html):
         if match.start() < position:
             continue  # inside a comment or a skipped element
-        text = html[position : match.start()]
-        if text.strip():
-            parts.append(text)
-            quoted = quoted or depth > 0
+        add(html[position : match.start()], position)
         position = match.end()
         if match.group(0) == "<!--":
             end = html.find("-->", position)
@@ -98,6 +112,8 @@ def html_lines(html: str) -> list[Line]:
             continue
         if name == "blockquote":
             depth = max(0, depth + (-1 if closing else 1))
+        elif name == "pre":
+            pre = max(0, pre + (-1 if closing else 1))
         if closing or (name not in _BLOCK and name != "span"):
             if name in _BLOCK:
                 close(match.start())
@@ -115,9 +131,6 @@ def html_lines(html: str) -> list[Line]:
         if found and not marker:
             marker = found
             start = match.start() if not parts else start
-    text = html[position:]
-    if text.strip():
-        parts.append(text)
-        quoted = quoted or depth > 0
+    add(html[position:], position)
     close(len(html))
     return lines

@@ -220,7 +220,7 @@ def _history_start(lines: list[Line], *, gaps: bool) -> _Found:
             # A quote with no "On … wrote:" may be the sender's own (a passage of a
             # manual); in HTML a last blockquote is still the history, as clients
             # put it there, but in plain text it stays.
-            if attributed or (not gaps and _is_last_quote(lines, i)):
+            if attributed or (not gaps and line.boxed and _is_last_quote(lines, i)):
                 return _quote_start(lines, i, gaps=gaps)
             while i + 1 < len(lines) and (lines[i + 1].quoted or not lines[i + 1].text):
                 i += 1
