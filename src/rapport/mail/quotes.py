@@ -33,7 +33,7 @@ from itertools import islice
 from rapport.mail.quote_lines import Line, html_lines, text_lines
 
 # Past these many characters the history is not searched, so no input costs
-# more than this much work (about 0.1-0.25 s at worst, `make eval-quotes`);
+# more than this much work (at most about 0.3 s on a loaded 2-core machine, `make eval-quotes`);
 # a reply whose own part is longer is shown whole. HTML gets more room for
 # Outlook's styles and markup; bodies are shown cut at pipeline.MAX_DISPLAY.
 MAX_SCAN_TEXT = 150_000
@@ -246,8 +246,8 @@ def _history_start(lines: list[Line], *, gaps: bool) -> _Found:
         is_field = _FROM_FIELD.match(head) or _SENT_FIELD.match(head)
         if is_field and _header_block(lines, i, need_date=True):
             return _cut_before_header(lines, i, i)
-        verb = _VERB_WORD.search(head) or _ATTRIBUTION_VERB.search(head[-40:])
-        if head.endswith(_COLONS) and verb:
+        ends_header = head.endswith(_COLONS)
+        if ends_header and (_VERB_WORD.search(head) or _ATTRIBUTION_VERB.search(head[-40:])):
             start = _attribution_start(lines, i)
             joined = " ".join(x.text for x in lines[start : i + 1])
             if _is_attribution(joined, strong=True) and not _next_is_quoted(lines, i):
