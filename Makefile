@@ -12,7 +12,7 @@ BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,6 +92,14 @@ bench-mail-sqlite: install-dev
 bench-mail-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_mailbench RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
+
+## Quote stripping: mail/quotes.py and the reply-parsing libraries scored on the
+## fixture set (mail/tests/quote_fixtures/), per category and language, and the
+## worst time on pathological inputs. Talon pins old packages: its own venv.
+eval-quotes: install-dev
+	$(BIN)/pip install -q -e ".[eval-quotes]"
+	test -x var/talon-venv/bin/python || ($(PYTHON) -m venv var/talon-venv && var/talon-venv/bin/pip install -q talon==1.4.4) || echo "talon could not be installed: scored without it"
+	TALON_PYTHON=var/talon-venv/bin/python $(BIN)/python bench/quotes_eval.py
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
