@@ -14,7 +14,7 @@ BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres bench-http bench-http-sqlite bench-http-postgres bench-queue clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,7 @@ lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: install-dev
 	$(BIN)/ruff check --fix src tests bench
@@ -94,6 +95,14 @@ bench-mail-sqlite: install-dev
 bench-mail-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_mailbench RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
+
+## Quote stripping: mail/quotes.py and the reply-parsing libraries scored on the
+## fixture set (mail/tests/quote_fixtures/), per category and language, and the
+## worst time on pathological inputs. Talon pins old packages: its own venv.
+eval-quotes: install-dev
+	$(BIN)/pip install -q -e ".[eval-quotes]"
+	test -x var/talon-venv/bin/python || ($(PYTHON) -m venv var/talon-venv && var/talon-venv/bin/pip install -q talon==1.4.4) || echo "talon could not be installed: scored without it"
+	TALON_PYTHON=var/talon-venv/bin/python $(BIN)/python bench/quotes_eval.py
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
@@ -142,6 +151,11 @@ bench-queue: install-dev
 	env -u DATABASE_URL REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_queuebench REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+
+## Where the HTTP run's time goes: py-spy over the web processes during the mix.
+bench-http-profile: install-dev
+	$(BIN)/pip install -q py-spy==0.4.3
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) --profile 20
 
 ## Over HTTP: `rapport serve` on BENCH_TICKETS tickets (seeded once into var/bench-http
 ## and reused), an open-loop mixed load stepped up to the highest arrival rate held at

@@ -30,7 +30,7 @@ from django.db import connection
 
 from rapport.core import clock, tokens
 from rapport.core.choices import Priority
-from rapport.core.testing import World, build_world
+from rapport.testing import World, build_world
 from rapport.directory import actions as directory
 from rapport.mail import actions as mail_actions
 from rapport.mail import pipeline

@@ -4,7 +4,7 @@ open, and only those: the customer who raised it does not learn of internal work
 from __future__ import annotations
 
 from rapport.chain import actions as chain_actions
-from rapport.core.testing import World
+from rapport.testing import World
 
 
 def test_detail_lists_only_the_children_the_caller_may_see(world: World) -> None:
