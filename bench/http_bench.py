@@ -113,7 +113,7 @@ def credentials() -> Credentials:
     from django.db import connections
     from django.test import Client
 
-    from rapport.core import tokens
+    from rapport.accounts import actions as accounts
     from rapport.directory.models import Person, TeamMembership
     from rapport.directory.queries import scope_for
     from rapport.tickets.queries import visible_tickets
@@ -123,8 +123,8 @@ def credentials() -> Credentials:
     browser = Client()
     browser.force_login(agent)
     cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
-    _, agent_token = tokens.create_token(None, agent, name="bench-http")
-    _, contact_token = tokens.create_token(None, contact, name="bench-http")
+    _, agent_token = accounts.create_token(None, agent, name="bench-http")
+    _, contact_token = accounts.create_token(None, contact, name="bench-http")
     visible = list(visible_tickets(scope_for(agent)).values_list("pk", flat=True)[:50_000])
     provider = TeamMembership.objects.filter(person=agent).values_list("team__party_id", flat=True)[
         0

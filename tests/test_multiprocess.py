@@ -28,15 +28,16 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from rapport.core import clock, tokens
+from rapport.accounts import actions as accounts
+from rapport.core import clock
 from rapport.core.choices import Priority
-from rapport.testing import World, build_world
 from rapport.directory import actions as directory
 from rapport.mail import actions as mail_actions
 from rapport.mail import pipeline
 from rapport.mail.models import InboundMessage, InboundState
 from rapport.mail.testing import SUPPORT, SmtpSink, build
 from rapport.mail.tests.dovecot import Dovecot, dovecot
+from rapport.testing import World, build_world
 from rapport.tickets import actions
 from rapport.tickets.models import Event, Ticket
 
@@ -199,7 +200,7 @@ def _until(condition: Callable[[], bool], cluster: Cluster, what: str) -> None:
 
 
 def _token(person: Any) -> dict[str, str]:
-    _, key = tokens.create_token(None, person, name="machines")
+    _, key = accounts.create_token(None, person, name="machines")
     return {"Authorization": f"Bearer {key}"}
 
 
