@@ -39,6 +39,7 @@ from rapport.mail.models import (
     OutboundState,
     PendingNotification,
 )
+from rapport.tickets import events
 from rapport.tickets.models import Message, Side, Ticket
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,9 @@ def muted() -> Iterator[None]:
     """No notifications for messages written in this block (demo data, imports)."""
     token = _muted.set(True)
     try:
-        yield
+        # Ticket mail is a reaction to the events written here: they carry the mute.
+        with events.muted():
+            yield
     finally:
         _muted.reset(token)
 
