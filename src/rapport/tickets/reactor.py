@@ -40,6 +40,7 @@ second, so a pass of BATCH events costs a few statements plus what the handlers 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -102,15 +103,39 @@ def subscribers() -> dict[str, Subscriber]:
 # --- draining --------------------------------------------------------------------
 
 
-def drain(*, limit: int = BATCH, gap_grace: timedelta = GAP_GRACE) -> int:
+def drain(*, limit: int = BATCH, gap_grace: timedelta = GAP_GRACE, linger: float = 0.0) -> int:
     """Handle everything due: retries whose time has come, then new events, pass after
-    pass until the subscribers have caught up. Returns the events read."""
+    pass until the subscribers have caught up. Returns the events read.
+
+    `linger`: then keep watching for new events until none came for that many seconds
+    (the worker's drain): under a steady stream one drain follows the log with a
+    cheap read every POLL seconds instead of waiting for each kick to be queued and
+    picked up (a queued task's start-up is most of the lag otherwise).
+    """
     read = 0
+    deadline = time.monotonic() + linger
     while True:
         got, advanced = _pass(limit, gap_grace)
         read += got
-        if got < limit or not advanced:
+        if advanced:
+            deadline = time.monotonic() + linger
+            if got >= limit:
+                continue
+        if time.monotonic() >= deadline:
             return read
+        time.sleep(POLL)
+        while not news() and time.monotonic() < deadline:
+            time.sleep(POLL)
+
+
+POLL = 0.05  # seconds between two looks at the log while lingering
+_low = {"position": 0}  # the lowest cursor after the last pass in this process
+
+
+def news() -> bool:
+    """Whether the log has events past the lowest cursor seen last: one indexed read,
+    no lock, so watching the log costs writers nothing."""
+    return Event.objects.filter(pk__gt=_low["position"]).exists()
 
 
 def _pass(limit: int, gap_grace: timedelta) -> tuple[int, bool]:
@@ -124,38 +149,49 @@ def _pass(limit: int, gap_grace: timedelta) -> tuple[int, bool]:
         now = clock.now()
         _retry_due(subs, cursors, now, limit)
         start = min(c.position for c in cursors.values())
-        batch = list(Event.objects.filter(pk__gt=start).order_by("pk")[:limit])
-        if not batch:
+        _low["position"] = start
+        # The log as (id, ticket, kind) tuples; whole events only of the kinds some
+        # subscriber takes: most events (clocks, tags, notes) concern nobody.
+        ids = list(
+            Event.objects.filter(pk__gt=start)
+            .order_by("pk")
+            .values_list("pk", "ticket_id", "kind")[:limit]
+        )
+        if not ids:
             return 0, False
         kinds = frozenset().union(*(subs[name].kinds for name in cursors))
-        wanted = {e.ticket_id for e in batch if e.kind in kinds}
-        tickets = Ticket.objects.in_bulk(wanted) if wanted else {}
-        blocked = set(
-            PendingReaction.objects.filter(
-                subscriber__in=list(cursors), ticket_id__in=wanted
-            ).values_list("subscriber", "ticket_id")
-        ) if wanted else set()  # fmt: skip
+        taken = [row for row in ids if row[2] in kinds]
+        events: dict[int, Event] = {}
+        tickets: dict[int, Ticket] = {}
+        blocked: set[tuple[str, int]] = set()
+        if taken:
+            events = {
+                e.pk: e
+                for e in Event.objects.filter(
+                    pk__gt=start, pk__lte=ids[-1][0], kind__in=sorted(kinds)
+                ).order_by("pk")
+            }
+            wanted = {ticket_id for _, ticket_id, _ in taken}
+            tickets = Ticket.objects.in_bulk(wanted)
+            blocked = set(
+                PendingReaction.objects.filter(
+                    subscriber__in=list(cursors), ticket_id__in=wanted
+                ).values_list("subscriber", "ticket_id")
+            )
         advanced = False
         for name, cursor in cursors.items():
             sub = subs[name]
-            end = _readable_end(cursor, batch, now, gap_grace)
-            for event in batch:
-                if event.pk <= cursor.position:
-                    continue
-                if event.pk > end:
-                    break
-                if event.kind not in sub.kinds:
-                    continue
-                ticket = tickets.get(event.ticket_id)
-                if ticket is None:
-                    continue  # deleted since: nothing left to react on
-                if (name, event.ticket_id) in blocked:
-                    _pend(sub, event, ReactionState.HELD, now)
-                    continue
-                error = _call(sub, event, ticket)
-                if error is not None:
-                    _pend(sub, event, ReactionState.RETRYING, now, error=error)
-                    blocked.add((name, event.ticket_id))
+            end = _readable_end(cursor, ids, now, gap_grace)
+            mine = [
+                (events[pk], tickets[ticket_id])
+                for pk, ticket_id, kind in taken
+                if cursor.position < pk <= end
+                and kind in sub.kinds
+                and pk in events
+                and ticket_id in tickets  # a deleted ticket: nothing left to react on
+            ]
+            if mine:
+                _deliver(sub, mine, blocked, now)
             if end > cursor.position:
                 cursor.position = end
                 advanced = True
@@ -163,7 +199,36 @@ def _pass(limit: int, gap_grace: timedelta) -> tuple[int, bool]:
         ReactionCursor.objects.bulk_update(
             list(cursors.values()), ["position", "gap_since", "updated_at"]
         )
-        return len(batch), advanced
+        _low["position"] = min(c.position for c in cursors.values())
+        return len(ids), advanced
+
+
+def _deliver(
+    sub: Subscriber,
+    mine: list[tuple[Event, Ticket]],
+    blocked: set[tuple[str, int]],
+    now: datetime,
+) -> None:
+    """Run a subscriber's events of a pass in order. Optimistically in one savepoint
+    (a savepoint per call cost more than most handlers); if any call fails, that is
+    rolled back and the events are run again one savepoint each, so the failure is
+    recorded and the others keep their work."""
+    if not any((sub.name, e.ticket_id) in blocked for e, _ in mine):
+        try:
+            with transaction.atomic():
+                for event, ticket in mine:
+                    sub.handler(event, ticket)
+            return
+        except Exception:  # noqa: S110 (found and recorded call by call just below)
+            pass
+    for event, ticket in mine:
+        if (sub.name, event.ticket_id) in blocked:
+            _pend(sub, event, ReactionState.HELD, now)
+            continue
+        error = _call(sub, event, ticket)
+        if error is not None:
+            _pend(sub, event, ReactionState.RETRYING, now, error=error)
+            blocked.add((sub.name, event.ticket_id))
 
 
 def _claim_cursors(subs: dict[str, Subscriber]) -> dict[str, ReactionCursor]:
@@ -205,22 +270,23 @@ def start_cursors(**_: Any) -> None:
 
 
 def _readable_end(
-    cursor: ReactionCursor, batch: list[Event], now: datetime, grace: timedelta
+    cursor: ReactionCursor, ids: list[tuple[int, int, str]], now: datetime, grace: timedelta
 ) -> int:
-    """The last id of `batch` this cursor may pass: on PostgreSQL, up to a hole in the
-    ids younger than `grace` (an event that may still commit)."""
+    """The last id of the pass this cursor may pass: on PostgreSQL, up to a hole in
+    the ids younger than `grace` (an event that may still commit)."""
+    if connection.vendor != "postgresql":
+        return max(cursor.position, ids[-1][0])
     last = cursor.position
-    holes = connection.vendor == "postgresql"
-    for event in batch:
-        if event.pk <= cursor.position:
+    for pk, _, _ in ids:
+        if pk <= cursor.position:
             continue
-        if holes and last and event.pk != last + 1:
+        if last and pk != last + 1:
             if cursor.gap_since is None:
                 cursor.gap_since = now
             if now - cursor.gap_since < grace:
                 return last
         cursor.gap_since = None
-        last = event.pk
+        last = pk
     return last
 
 
