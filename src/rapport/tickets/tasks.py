@@ -9,7 +9,6 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from rapport.tickets import reactor
 
-
 LINGER = 2.0  # seconds a drain keeps following the log after its last event
 _draining = threading.Lock()
 
