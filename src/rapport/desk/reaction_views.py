@@ -27,6 +27,10 @@ def reactions(request: HttpRequest) -> HttpResponse:
         .exclude(state=ReactionState.HELD)
         .order_by("-updated_at", "-id")[:SHOWN]
     )
+    for row in failed:
+        # The traceback's last line names the error; the whole of it is one click away.
+        lines = [line for line in row.error.splitlines() if line.strip()]
+        row.summary = lines[-1] if lines else ""  # type: ignore[attr-defined]
     context = {"lag": sorted(reactor.lag().items()), "failed": failed, "shown": SHOWN}
     return render(request, "desk/reactions.html", context)
 
