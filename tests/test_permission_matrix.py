@@ -1202,6 +1202,7 @@ def surveyed_and_solved(ctx: Ctx) -> None:
     # A fresh copy: each role's run is rolled back, the objects in ctx are not.
     ticket = Ticket.objects.get(pk=ctx.n("contact"))
     ticket_actions.set_status(ctx.world.agent, ticket, ticket_actions.default_status("solved"))
+    drain_reactions()  # the survey is the surveys app's reaction to the solve
 
 
 def check_surveys(role: str, body: Any, ctx: Ctx) -> None:

@@ -82,6 +82,8 @@ def mail_notification(person: Person, kind: str, ticket: Ticket | None, text: st
     """
     if not person.email or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
         return
+    if events.is_muted():  # a reaction to events written under a mute
+        return
     tag = f"[#{ticket.pk}] " if ticket is not None else ""
     headline = text.split(". ")[0][:120]
     url = settings.RAPPORT_BASE_URL.rstrip("/") + (f"/desk/t/{ticket.pk}/" if ticket else "/")

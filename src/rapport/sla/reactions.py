@@ -7,6 +7,7 @@ or breach it answered (`cause`), and an event already answered is passed by.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from rapport.core.choices import Clock
@@ -38,6 +39,14 @@ def escalate(event: Event, ticket: Ticket) -> None:
         if esc.at_percent in crossed and esc.clock in ("", kind)
     ]
     people = _People()
+    # Written under a mute (demo data): its notices stay in the app, unmailed.
+    with events.muted() if data.get("muted") else contextlib.nullcontext():
+        _apply(event, ticket, kind, chosen, people)
+
+
+def _apply(
+    event: Event, ticket: Ticket, kind: str, chosen: list[Escalation], people: _People
+) -> None:
     for esc in chosen:
         level = esc.at_percent
         what = "breached" if level == BREACH else f"is {level}% through its target"

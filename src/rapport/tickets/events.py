@@ -114,6 +114,8 @@ def append_encoded(events: Sequence[tuple[int, Any, str, str, str]], created_at:
     """
     if not events:
         return
+    if _muted.get():
+        events = [(t, at, k, c, d[:-1] + ', "muted": true}') for t, at, k, c, d in events]
     table = Event._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
