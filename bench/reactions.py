@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.conf import settings
     from django.db import connection
 
-    from rapport.core.testing import build_world
     from rapport.mail import outbound
+    from rapport.testing import build_world
     from rapport.tickets import reactor
     from rapport.tickets.testing import drain_reactions
 

@@ -23,10 +23,6 @@ def register(name: str, check: Callable[[], dict[str, Any]]) -> None:
     _checks[name] = check
 
 
-def beat(name: str) -> None:
-    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": clock.now()})
-
-
 def check() -> tuple[bool, dict[str, Any]]:
     """(healthy, report). Unhealthy only when the database is unreachable;
     a silent worker is reported as degraded, since the web still serves."""

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from rapport.core.errors import RapportError
-from rapport.desk.access import me, my_scope, staff_required
+from rapport.directory.access import me, my_scope, staff_required
 from rapport.tickets import actions, queries, reactor
 from rapport.tickets.models import ReactionState
 

@@ -12,8 +12,8 @@ import logging
 
 from rapport.core.choices import Clock
 from rapport.core.errors import RapportError
-from rapport.core.notifications import notify
 from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
+from rapport.notifications.actions import notify
 from rapport.sla.clocks import BREACH
 from rapport.sla.models import Escalation, EscalationAction, Recipient
 from rapport.tickets import actions as ticket_actions

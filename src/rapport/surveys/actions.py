@@ -11,9 +11,12 @@ from django.template.loader import render_to_string
 
 from rapport.agreements.models import Agreement
 from rapport.core import clock
+from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import Conflict, Invalid, PermissionDenied
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
+from rapport.mail.models import InboundMessage, Outcome
+from rapport.mail.outbound import queue_mail
 from rapport.surveys import links
 from rapport.surveys.models import QUESTIONS, SCALES, Metric, Survey, SurveySettings, SurveyState
 from rapport.tickets import events
@@ -53,8 +56,6 @@ def configure(
 def is_auto_reply_address(address: str) -> bool:
     """True once the mail channel classified mail from this address as an auto-reply:
     such a mailbox would only answer our survey with another auto-reply."""
-    from rapport.mail.models import InboundMessage, Outcome
-
     return InboundMessage.objects.filter(
         sender__iexact=address, outcome=Outcome.AUTO_REPLY
     ).exists()
@@ -112,8 +113,6 @@ def send_due(now: datetime | None = None, batch: int = 200) -> int:
     Each row is claimed with a conditional UPDATE, so several workers may run this
     at once and no survey is mailed twice.
     """
-    from rapport.core.choices import DONE_CATEGORIES
-
     now = now or clock.now()
     sent = 0
     due = list(
@@ -140,8 +139,6 @@ def send_due(now: datetime | None = None, batch: int = 200) -> int:
 
 
 def _mail(survey: Survey) -> None:
-    from rapport.mail.outbound import queue_mail
-
     context = survey_context(survey)
     subject = f"[#{survey.ticket_id}] How did we do? {survey.ticket.subject}"[:300]
     text = render_to_string("surveys/mail.txt", context)

@@ -4,10 +4,10 @@ from its stored cursor; running a batch again changes nothing users notice."""
 from __future__ import annotations
 
 from rapport.core.choices import StatusCategory
-from rapport.core.models import Notification
-from rapport.core.testing import World
 from rapport.mail.models import OutboundMessage
+from rapport.notifications.models import Notification
 from rapport.surveys.models import Survey
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, ReactionCursor
 from rapport.tickets.testing import drain_reactions

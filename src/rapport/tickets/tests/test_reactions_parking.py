@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.test import Client
 
 from rapport.core import clock
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions, reactor
 from rapport.tickets.models import PendingReaction, ReactionState
 from rapport.tickets.testing import drain_reactions
