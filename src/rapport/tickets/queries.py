@@ -13,11 +13,20 @@ from django.db.models import BigIntegerField, Prefetch, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from rapport.core import reference, search
-from rapport.core.errors import NotFound
+from rapport.core.errors import NotFound, PermissionDenied
 from rapport.core.prepared import Prepared
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
-from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket, TicketTag
+from rapport.tickets.models import (
+    Attachment,
+    Event,
+    Message,
+    PendingReaction,
+    Status,
+    Tag,
+    Ticket,
+    TicketTag,
+)
 
 # Event kinds a client (or vendor user) may see in a ticket's history.
 CLIENT_EVENT_KINDS = frozenset({"created", "status", "reopened", "reply", "merged", "merged_into"})
@@ -299,3 +308,14 @@ def tag_names(scope: Scope) -> QuerySet[Tag]:
         return qs
     tagged = Ticket.tags.through.objects.filter(ticket__in=visible_tickets(scope))
     return qs.filter(pk__in=tagged.values("tag_id"))
+
+
+# --- reactions (admins) ------------------------------------------------------------
+
+
+def pending_reactions(scope: Scope, *, state: str | None = None) -> QuerySet[PendingReaction]:
+    """Reactions that failed (retrying, parked) or wait behind one (held): admins only."""
+    if not scope.is_admin:
+        raise PermissionDenied("Only an admin can see the reactions.")
+    qs = PendingReaction.objects.select_related("event")
+    return qs.filter(state=state) if state else qs
