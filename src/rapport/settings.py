@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rapport.chain",
     "rapport.surveys",
     "rapport.scorecards",
+    "rapport.policies",
 ]
 
 MIDDLEWARE = [
