@@ -1542,4 +1542,3 @@ def test_no_internal_note_reaches_clients_or_vendor_users(db: None) -> None:
                 if response.status_code != 404:
                     failures.append(f"{role} downloaded internal attachment {attachment_id}")
     assert not failures, "\n" + "\n".join(failures)
-
