@@ -535,6 +535,9 @@ def build_demo(*, progress: bool = True) -> None:
             stories.play(number, start)
         _build_mailboxes(found)
         _service_levels(now)
+        from rapport.policies.demo import build_policies  # the demo moves out of core
+
+        build_policies(now)
 
 
 def _service_levels(now: datetime) -> None:
