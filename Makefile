@@ -10,9 +10,11 @@ SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
+POLICY_BENCH_DOCUMENTS ?= 10000
+POLICY_BENCH_STAFF ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres bench-policies bench-policies-sqlite bench-policies-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,7 +71,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-policies
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres
@@ -129,6 +131,16 @@ bench-scorecards-sqlite: install-dev
 bench-scorecards-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
+
+## The library: search over POLICY_BENCH_DOCUMENTS documents; a must-read to POLICY_BENCH_STAFF staff.
+bench-policies: bench-policies-sqlite bench-policies-postgres
+
+bench-policies-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-policies $(BIN)/python bench/policies.py --documents $(POLICY_BENCH_DOCUMENTS) --staff $(POLICY_BENCH_STAFF)
+
+bench-policies-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_policiesbench RAPPORT_DATA_DIR=var/bench-policies $(BIN)/python bench/policies.py --documents $(POLICY_BENCH_DOCUMENTS) --staff $(POLICY_BENCH_STAFF)
 
 clean:
 	rm -rf $(VENV) var node_modules

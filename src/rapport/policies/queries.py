@@ -50,7 +50,10 @@ def _client_articles(scope: Scope) -> Q:
 
 
 def visible_documents(scope: Scope) -> QuerySet[Document]:
-    qs = Document.objects.select_related("owner", "team", "published")
+    # Lists need neither the search text nor the published body: leave them in the table.
+    qs = Document.objects.select_related("owner", "team", "published").defer(
+        "search_text", "published__body_md", "published__body_html"
+    )
     if scope.sees_everything:
         return qs
     if scope.is_staff:

@@ -97,7 +97,8 @@ def document_context(request: HttpRequest, doc: Document, **forms: Any) -> dict[
     versions = list(queries.visible_versions(scope, doc))
     shown_number = request.GET.get("v", "")
     shown = next((v for v in versions if str(v.number) == shown_number), None)
-    shown = shown or doc.published or (versions[0] if versions else None)
+    published = next((v for v in versions if v.pk == doc.published_id), None)
+    shown = shown or published or (versions[0] if versions else None)
     latest = versions[0] if versions else None
     approvers = list(doc.approvers.select_related("person"))
     sees_drafts = queries.may_see_drafts(scope, doc, {a.person_id for a in approvers})
