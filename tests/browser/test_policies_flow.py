@@ -32,8 +32,12 @@ def both_widths(page: Page, name: str) -> None:
 
 def test_cite_except_propose_publish_and_read(page: Page, live_server: Any, world: World) -> None:
     base = live_server.url
-    procedure = published_policy(world, kind="procedure", title="Refund steps",
-                                 body="# Refund steps\n\n## Check\n\n1. Check the order.")
+    procedure = published_policy(
+        world,
+        kind="procedure",
+        title="Refund steps",
+        body="# Refund steps\n\n## Check\n\n1. Check the order.",
+    )
     refunds = published_policy(world, exception_threshold=1)
     earlier = world.ticket("colleague", subject="Refund for a broken kettle")
     actions.record_exception(world.agent, earlier, refunds, why="Loyal customer",
@@ -95,6 +99,7 @@ def test_cite_except_propose_publish_and_read(page: Page, live_server: Any, worl
 
     # The agent's reading: the must-read task, acknowledged with the check.
     switch_to(page, base, "agent")
+    page.get_by_role("link", name="Library").click()
     page.get_by_role("link", name="My reading").click()
     expect(page.get_by_role("region", name="To read (1)")).to_contain_text("Refunds")
     both_widths(page, "policies-my-reading")
@@ -108,9 +113,15 @@ def test_cite_except_propose_publish_and_read(page: Page, live_server: Any, worl
 
 def test_portal_knowledge_base(page: Page, live_server: Any, world: World) -> None:
     base = live_server.url
-    doc = actions.create_document(world.agent, kind="article", title="Reset your router",
-                                  body="# Reset your router\n\nHold the button for 10 seconds.",
-                                  owner=world.agent, team=world.support, client_audience="all")
+    doc = actions.create_document(
+        world.agent,
+        kind="article",
+        title="Reset your router",
+        body="# Reset your router\n\nHold the button for 10 seconds.",
+        owner=world.agent,
+        team=world.support,
+        client_audience="all",
+    )
     actions.publish(world.agent, doc.versions.get())
     sign_in(page, base, "contact")
     page.get_by_role("link", name="Knowledge base").click()
