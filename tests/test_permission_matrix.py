@@ -1378,7 +1378,7 @@ MATRIX.update({
         Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/versions"),
              readers_of("policy"), prepare=library)
     ],
-    "GET /api/v1/documents/{document_id}/versions/{number}": [
+    "GET /api/v1/documents/{document_id}/versions/{version_number}": [
         Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'draft')}/versions/1"),
              readers_of("draft"), prepare=library, label="draft"),
         Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'globex')}/versions/1"),
@@ -1394,25 +1394,25 @@ MATRIX.update({
         Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/redline?from=1&to=1"),
              readers_of("policy"), prepare=library)
     ],
-    "POST /api/v1/documents/{document_id}/versions/{number}/transition": [
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/transition": [
         Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/transition",
                                       {"action": "submit"}),
              outcomes((200, ("admin", "manager")), (403, ("agent", "lead"))), prepare=library)
     ],
-    "POST /api/v1/documents/{document_id}/versions/{number}/reviews": [
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/reviews": [
         Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/reviews",
                                       {"answer": "yes", "customer_view": "Helps",
                                        "new_hire_can_follow": True}),
              outcomes((201, ("admin", "agent", "lead")), (403, ["manager"])),  # the author
              prepare=submitted_draft)
     ],
-    "POST /api/v1/documents/{document_id}/versions/{number}/signoffs": [
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/signoffs": [
         Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/signoffs",
                                       {"decision": "approved"}),
              outcomes((201, ["lead"]), (403, ("admin", "manager", "agent"))),
              prepare=reviewed_draft_with_approver)
     ],
-    "POST /api/v1/documents/{document_id}/versions/{number}/acknowledge": [
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/acknowledge": [
         Case(lambda c, x: c.post_json(
                 f"/api/v1/documents/{d(x, 'policy')}/versions/1/acknowledge", {}),
              outcomes((200, STAFF)), prepare=library)

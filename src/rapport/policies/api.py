@@ -274,12 +274,12 @@ def list_versions(request: HttpRequest, document_id: int) -> list[dict[str, Any]
     return [version_out(v) for v in queries.visible_versions(scope, doc)]
 
 
-@router.get("/documents/{document_id}/versions/{number}", response=VersionDetail,
+@router.get("/documents/{document_id}/versions/{version_number}", response=VersionDetail,
             summary="One version with its text, reviews, sign-offs and check")  # fmt: skip
-def get_version(request: HttpRequest, document_id: int, number: int) -> dict[str, Any]:
+def get_version(request: HttpRequest, document_id: int, version_number: int) -> dict[str, Any]:
     scope = scope_for(_me(request))
     doc = queries.get_document(scope, document_id)
-    version = queries.get_version(scope, doc, number)
+    version = queries.get_version(scope, doc, version_number)
     return version_detail(version, staff=scope.is_staff)
 
 
@@ -321,9 +321,9 @@ def redline(request: HttpRequest, document_id: int, params: Query[RedlineParams]
     return {"base": old.number, "to": new.number, "html": render.redline(old.body_md, new.body_md)}
 
 
-def _version(request: HttpRequest, document_id: int, number: int) -> Version:
+def _version(request: HttpRequest, document_id: int, version_number: int) -> Version:
     scope = scope_for(_me(request))
-    return queries.get_version(scope, queries.get_document(scope, document_id), number)
+    return queries.get_version(scope, queries.get_document(scope, document_id), version_number)
 
 
 class TransitionIn(Input):
@@ -332,13 +332,13 @@ class TransitionIn(Input):
     read_within_days: int = Field(default=14, ge=1, le=365)
 
 
-@router.post("/documents/{document_id}/versions/{number}/transition", response=VersionOut,
+@router.post("/documents/{document_id}/versions/{version_number}/transition", response=VersionOut,
              summary="Send to review, approve (no sign-off list) or publish")  # fmt: skip
 def transition(
-    request: HttpRequest, document_id: int, number: int, payload: TransitionIn
+    request: HttpRequest, document_id: int, version_number: int, payload: TransitionIn
 ) -> dict[str, Any]:
     me = _me(request)
-    version = _version(request, document_id, number)
+    version = _version(request, document_id, version_number)
     if payload.action == "submit":
         version = actions.submit(me, version)
     elif payload.action == "approve":
@@ -362,13 +362,16 @@ class ReviewIn(Input):
     new_hire_can_follow: bool | None = None
 
 
-@router.post("/documents/{document_id}/versions/{number}/reviews", response={201: ReviewOut},
-             summary="Record the customer-factor review")  # fmt: skip
+@router.post(
+    "/documents/{document_id}/versions/{version_number}/reviews",
+    response={201: ReviewOut},
+    summary="Record the customer-factor review",
+)
 def review(
-    request: HttpRequest, document_id: int, number: int, payload: ReviewIn
+    request: HttpRequest, document_id: int, version_number: int, payload: ReviewIn
 ) -> HttpStatus[dict[str, Any]]:
     me = _me(request)
-    version = _version(request, document_id, number)
+    version = _version(request, document_id, version_number)
     r = actions.record_review(me, version, **payload.dict())
     return HttpStatus(201, {
         "id": r.pk, "reviewer": {"id": me.pk, "name": me.display_name}, "answer": r.answer,
@@ -384,14 +387,17 @@ class SignOffIn(Input):
     comment: str = Field(default="", max_length=20_000)
 
 
-@router.post("/documents/{document_id}/versions/{number}/signoffs", response={201: SignOffOut},
-             summary="Sign off as the next approver in order")  # fmt: skip
+@router.post(
+    "/documents/{document_id}/versions/{version_number}/signoffs",
+    response={201: SignOffOut},
+    summary="Sign off as the next approver in order",
+)
 def sign_off(
-    request: HttpRequest, document_id: int, number: int, payload: SignOffIn
+    request: HttpRequest, document_id: int, version_number: int, payload: SignOffIn
 ) -> HttpStatus[dict[str, Any]]:
     me = _me(request)
-    s = actions.sign_off(me, _version(request, document_id, number), decision=payload.decision,
-                         comment=payload.comment)  # fmt: skip
+    version = _version(request, document_id, version_number)
+    s = actions.sign_off(me, version, decision=payload.decision, comment=payload.comment)
     return HttpStatus(201, {
         "id": s.pk, "position": s.approver.position, "label": s.approver.label,
         "person": {"id": me.pk, "name": me.display_name}, "decision": s.decision,
@@ -418,13 +424,13 @@ def read_out(t: ReadTask) -> dict[str, Any]:
             "acknowledged_at": t.acknowledged_at}  # fmt: skip
 
 
-@router.post("/documents/{document_id}/versions/{number}/acknowledge", response=ReadTaskOut,
+@router.post("/documents/{document_id}/versions/{version_number}/acknowledge", response=ReadTaskOut,
              summary="Acknowledge reading a must-read version (passing its check)")  # fmt: skip
 def acknowledge(
-    request: HttpRequest, document_id: int, number: int, payload: AcknowledgeIn
+    request: HttpRequest, document_id: int, version_number: int, payload: AcknowledgeIn
 ) -> dict[str, Any]:
     me = _me(request)
-    task = actions.acknowledge(me, _version(request, document_id, number), payload.answers)
+    task = actions.acknowledge(me, _version(request, document_id, version_number), payload.answers)
     return read_out(ReadTask.objects.select_related("version").get(pk=task.pk))
 
 
