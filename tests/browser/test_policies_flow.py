@@ -99,8 +99,7 @@ def test_cite_except_propose_publish_and_read(page: Page, live_server: Any, worl
 
     # The agent's reading: the must-read task, acknowledged with the check.
     switch_to(page, base, "agent")
-    page.get_by_role("link", name="Library").click()
-    page.get_by_role("link", name="My reading").click()
+    page.get_by_role("link", name="My reading").first.click()
     expect(page.get_by_role("region", name="To read (1)")).to_contain_text("Refunds")
     both_widths(page, "policies-my-reading")
     page.get_by_role("link", name="Refunds").click()

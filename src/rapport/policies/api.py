@@ -301,8 +301,10 @@ def edit(request: HttpRequest, document_id: int, payload: EditIn) -> HttpStatus[
 
 
 class RedlineParams(Schema):
-    base: int = Field(ge=1, le=100_000, alias="from")
-    to: int = Field(ge=1, le=100_000)
+    base: int | None = Field(
+        default=None, ge=1, le=100_000, alias="from", description="Default: the one before `to`"
+    )
+    to: int | None = Field(default=None, ge=1, le=100_000, description="Default: the newest")
 
 
 class RedlineOut(Schema):
@@ -316,8 +318,10 @@ class RedlineOut(Schema):
 def redline(request: HttpRequest, document_id: int, params: Query[RedlineParams]) -> dict[str, Any]:
     scope = scope_for(_me(request))
     doc = queries.get_document(scope, document_id)
-    old = queries.get_version(scope, doc, params.base)
-    new = queries.get_version(scope, doc, params.to)
+    newest = queries.visible_versions(scope, doc).first()
+    to = params.to or (newest.number if newest else 1)
+    new = queries.get_version(scope, doc, to)
+    old = queries.get_version(scope, doc, params.base or max(1, to - 1))
     return {"base": old.number, "to": new.number, "html": render.redline(old.body_md, new.body_md)}
 
 
