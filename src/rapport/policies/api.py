@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
+from rapport.core import clock
 from rapport.core.errors import Invalid, NotFound, PermissionDenied
 from rapport.core.pagination import paginate
 from rapport.core.schemas import MAX_ID, Input, PersonRef
@@ -448,10 +449,6 @@ class AckSummary(Schema):
 @router.get("/documents/{document_id}/acknowledgements", response=list[AckSummary],
             summary="Read acknowledgements per must-read version (staff)")  # fmt: skip
 def acknowledgements(request: HttpRequest, document_id: int) -> list[dict[str, Any]]:
-    from django.db.models import Count, Q
-
-    from rapport.core import clock
-
     scope = scope_for(_me(request))
     doc = queries.get_document(scope, document_id)
     if not scope.is_staff:

@@ -267,9 +267,7 @@ def publish(
 
 def audience_ids(document: Document) -> list[int]:
     """The active staff a document addresses."""
-    from rapport.directory.models import Person as P
-
-    staff = P.objects.filter(is_active=True).exclude(staff_role="")
+    staff = Person.objects.filter(is_active=True).exclude(staff_role="")
     if not document.all_staff:
         teams = list(document.audience_teams.values_list("pk", flat=True))
         staff = staff.filter(
