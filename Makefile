@@ -16,7 +16,10 @@ REACTION_RATE ?= 1000
 REACTION_SECONDS ?= 60
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres clean
+POLICY_BENCH_DOCUMENTS ?= 10000
+POLICY_BENCH_STAFF ?= 5000
+
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,7 +78,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres
@@ -174,6 +177,14 @@ bench-http-postgres: install-dev
 ## Reaction lag: REACTION_RATE events/s for REACTION_SECONDS on SQLite with a real worker.
 bench-reactions: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-reactions $(BIN)/python bench/reactions.py --rate $(REACTION_RATE) --seconds $(REACTION_SECONDS)
+## The library: search over POLICY_BENCH_DOCUMENTS documents; a must-read to POLICY_BENCH_STAFF staff.
+bench-policies: bench-policies-sqlite bench-policies-postgres
+
+bench-policies-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-policies $(BIN)/python bench/policies.py --documents $(POLICY_BENCH_DOCUMENTS) --staff $(POLICY_BENCH_STAFF)
+
+bench-policies-postgres: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL)_policiesbench RAPPORT_DATA_DIR=var/bench-policies $(BIN)/python bench/policies.py --documents $(POLICY_BENCH_DOCUMENTS) --staff $(POLICY_BENCH_STAFF)
 
 clean:
 	rm -rf $(VENV) var node_modules

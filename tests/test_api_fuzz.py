@@ -93,8 +93,17 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     mailbox = support_mailbox(world)
     mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
     stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
+    from rapport.policies import actions as policy_actions
     from rapport.scorecards import actions as scorecard_actions
 
+    document = policy_actions.create_document(
+        world.manager, kind="article", title="Printer help", body="Unplug it.",
+        owner=world.manager, team=world.support, client_audience="all",
+    )  # fmt: skip
+    policy_actions.publish(world.manager, document.versions.get())
+    proposal = policy_actions.file_proposal(
+        world.contact, document, what_is_wrong="a", why="b", proposed_fix="c"
+    )
     card = scorecard_actions.create_weighted(
         None, provider=world.support.party, name="Support",
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
@@ -114,6 +123,9 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "token_id": spare.pk,
         "notification_id": notification.pk,
         "tag": "vip",
+        "document_id": document.pk,
+        "version_number": 1,
+        "proposal_id": proposal.pk,
     }
 
 

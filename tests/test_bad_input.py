@@ -273,6 +273,33 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
         "note": "Please look",
     },
     "PUT /api/v1/agreements/{agreement_id}/survey": lambda w, ids: {"csat": True},
+    "POST /api/v1/documents/{document_id}/versions": lambda w, ids: {
+        "body": "x",
+        "change_summary": "y",
+    },
+    "POST /api/v1/documents/{document_id}/citations": lambda w, ids: {"ticket": ids["number"]},
+    "POST /api/v1/documents/{document_id}/exceptions": lambda w, ids: {
+        "ticket": ids["number"],
+        "why": "a",
+        "instead": "b",
+        "within_autonomy": True,
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/transition": lambda w, ids: {
+        "action": "submit"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/reviews": lambda w, ids: {
+        "answer": "yes"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/signoffs": lambda w, ids: {
+        "decision": "approved"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/acknowledge": (
+        lambda w, ids: {}
+    ),
+    "POST /api/v1/proposals/{proposal_id}/decision": lambda w, ids: {
+        "decision": "decline",
+        "reason": "No",
+    },
     "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": lambda w, ids: {
         "criterion": 1,
         "date": "2026-03-01",
@@ -313,7 +340,22 @@ def _known_ids(world: World) -> dict[str, int]:
         "attachment_id": message.json()["attachments"][0]["id"],
         "token_id": admin_token.pk,
         **_mail_ids(world, ticket),
+        **_policy_ids(world),
     }
+
+
+def _policy_ids(world: World) -> dict[str, int]:
+    from rapport.policies import actions as policy_actions
+
+    document = policy_actions.create_document(
+        world.admin, kind="article", title="Printer help", body="Unplug it.",
+        owner=world.admin, team=world.support,
+    )  # fmt: skip
+    policy_actions.publish(world.admin, document.versions.get())
+    proposal = policy_actions.file_proposal(
+        world.agent, document, what_is_wrong="a", why="b", proposed_fix="c"
+    )
+    return {"document_id": document.pk, "version_number": 1, "proposal_id": proposal.pk}
 
 
 def _mail_ids(world: World, ticket: Ticket) -> dict[str, int]:

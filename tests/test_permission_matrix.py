@@ -1314,6 +1314,207 @@ def test_every_case_names_every_role() -> None:
             assert set(case.expect) == set(EVERYONE), operation
 
 
+# --- policies: the library and change proposals -----------------------------
+# A published internal policy (must-read, all staff), a draft procedure of Customer
+# Support, an article for Globex only and one for every client. Drafts reach only the
+# owner, the owning team (its reviewers), approvers and admins; internal documents
+# never reach clients or vendor users; a client sees only the articles meant for it.
+
+EMPLOYEE_AND_STAFF = (*STAFF, "employee")
+DRAFT_READERS = ("admin", "manager", "agent", "lead")
+DOC_READERS: dict[str, tuple[str, ...]] = {
+    "policy": EMPLOYEE_AND_STAFF,
+    "draft": DRAFT_READERS,
+    "globex": (*EMPLOYEE_AND_STAFF, *GLOBEX),
+    "everyone": tuple(ROLES),
+}
+
+
+def library(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+
+    w = ctx.world
+    p = w.people
+
+    def doc(kind: str, title: str, **kw: Any) -> Any:
+        return policy_actions.create_document(
+            p["manager"], kind=kind, title=title, body=f"# {title}\n\nText of {title}.",
+            owner=p["manager"], team=w.support, **kw,
+        )  # fmt: skip
+
+    policy = doc("policy", "Refunds")
+    version = policy.versions.get()
+    policy_actions.submit(p["manager"], version)
+    policy_actions.record_review(
+        p["lead"], version, answer="yes", customer_view="a", employee_view="b",
+        company_view="c", partner_view="d", autonomy="e",
+    )  # fmt: skip
+    policy_actions.approve(p["manager"], version)
+    policy_actions.publish(p["manager"], version, must_read=True)
+    draft = doc("procedure", "Returns")
+    globex = doc("article", "Globex VPN", client_audience="chosen", client_orgs=[w.customer])
+    everyone = doc("article", "Reset the router", client_audience="all")
+    for article in (globex, everyone):
+        policy_actions.publish(p["manager"], article.versions.get())
+    ctx.docs = {"policy": policy.pk, "draft": draft.pk, "globex": globex.pk,  # type: ignore[attr-defined]
+                "everyone": everyone.pk}  # fmt: skip
+
+
+def submitted_draft(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    draft = Document.objects.get(pk=ctx.docs["draft"])  # type: ignore[attr-defined]
+    policy_actions.submit(ctx.world.people["manager"], draft.versions.get())
+
+
+def reviewed_draft_with_approver(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    p = ctx.world.people
+    draft = Document.objects.get(pk=ctx.docs["draft"])  # type: ignore[attr-defined]
+    policy_actions.set_approvers(p["manager"], draft, [(p["lead"], "Team lead")])
+    version = draft.versions.get()
+    policy_actions.submit(p["manager"], version)
+    policy_actions.record_review(p["agent"], version, answer="yes", customer_view="a",
+                                 new_hire_can_follow=True)  # fmt: skip
+
+
+def a_proposal(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    policy = Document.objects.get(pk=ctx.docs["policy"])  # type: ignore[attr-defined]
+    proposal = policy_actions.file_proposal(
+        ctx.world.people["agent"], policy, what_is_wrong="a", why="b", proposed_fix="c"
+    )
+    ctx.proposal = proposal.pk  # type: ignore[attr-defined]
+
+
+def readers_of(name: str, status: int = 200) -> dict[str, int]:
+    return outcomes((status, DOC_READERS[name]))
+
+
+def check_library(role: str, body: Any, ctx: Ctx) -> None:
+    seen = {item["id"] for item in body["items"]}
+    for name, pk in ctx.docs.items():  # type: ignore[attr-defined]
+        if role in DOC_READERS[name]:
+            assert pk in seen, f"{name} missing"
+        else:
+            assert pk not in seen, f"{name} leaked"
+
+
+def d(ctx: Ctx, name: str) -> int:
+    return ctx.docs[name]  # type: ignore[attr-defined,no-any-return]
+
+
+MATRIX.update({
+    "GET /api/v1/documents": [
+        Case(lambda c, x: c.get("/api/v1/documents?limit=100"), everyone(200), check_library,
+             prepare=library)
+    ],
+    "POST /api/v1/documents": [
+        Case(lambda c, x: c.post_json("/api/v1/documents", {
+                "kind": "article", "title": "New", "body": "Text", "team": x.world.support.pk}),
+             outcomes((201, STAFF), rest=403))
+    ],
+    "GET /api/v1/documents/{document_id}": [
+        Case(lambda c, x, name=name: c.get(f"/api/v1/documents/{d(x, name)}"),  # type: ignore[misc]
+             readers_of(name), prepare=library, label=name)
+        for name in DOC_READERS
+    ],
+    "GET /api/v1/documents/{document_id}/versions": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/versions"),
+             readers_of("policy"), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/versions/{version_number}": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'draft')}/versions/1"),
+             readers_of("draft"), prepare=library, label="draft"),
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'globex')}/versions/1"),
+             readers_of("globex"), prepare=library, label="article"),
+    ],
+    "POST /api/v1/documents/{document_id}/versions": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/versions",
+                                      {"body": "New text", "change_summary": "Why"}),
+             outcomes((201, ("admin", "manager")),
+                      (403, ("agent", "lead", "other_agent", "employee"))), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/redline": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/redline?from=1&to=1"),
+             readers_of("policy"), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/transition": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/transition",
+                                      {"action": "submit"}),
+             outcomes((200, ("admin", "manager")), (403, ("agent", "lead"))), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/reviews": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/reviews",
+                                      {"answer": "yes", "customer_view": "Helps",
+                                       "new_hire_can_follow": True}),
+             outcomes((201, ("admin", "agent", "lead")), (403, ["manager"])),  # the author
+             prepare=submitted_draft)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/signoffs": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/signoffs",
+                                      {"decision": "approved"}),
+             outcomes((201, ["lead"]), (403, ("admin", "manager", "agent"))),
+             prepare=reviewed_draft_with_approver)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/acknowledge": [
+        Case(lambda c, x: c.post_json(
+                f"/api/v1/documents/{d(x, 'policy')}/versions/1/acknowledge", {}),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/acknowledgements": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/acknowledgements"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/exceptions": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/exceptions"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/exceptions": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/exceptions",
+                                      {"ticket": x.n("contact"), "why": "Loyal",
+                                       "instead": "Refunded 70 EUR", "within_autonomy": True}),
+             outcomes((201, SUPPORT_STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/citations": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/citations"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/citations": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/citations",
+                                      {"ticket": x.n("contact"), "clause": "Refunds"}),
+             outcomes((201, SUPPORT_STAFF)), prepare=library)
+    ],
+    "GET /api/v1/proposals": [
+        Case(lambda c, x: c.get("/api/v1/proposals"), everyone(200), prepare=a_proposal)
+    ],
+    "POST /api/v1/proposals": [
+        Case(lambda c, x: c.post_json("/api/v1/proposals", {
+                "document": d(x, "globex"), "what_is_wrong": "Step missing", "why": "Stuck",
+                "proposed_fix": "Add the step"}),
+             readers_of("globex", 201), prepare=library)
+    ],
+    "GET /api/v1/proposals/{proposal_id}": [
+        Case(lambda c, x: c.get(f"/api/v1/proposals/{x.proposal}"),  # type: ignore[attr-defined]
+             outcomes((200, STAFF)), prepare=a_proposal)
+    ],
+    "POST /api/v1/proposals/{proposal_id}/decision": [
+        Case(lambda c, x: c.post_json(f"/api/v1/proposals/{x.proposal}/decision",  # type: ignore[attr-defined]
+                                      {"decision": "decline", "reason": "Legal says no"}),
+             outcomes((200, ("admin", "manager")), (403, ("agent", "lead", "other_agent"))),
+             prepare=a_proposal)
+    ],
+})  # fmt: skip
+
+
 def _run(role: str, case: Case, ctx: Ctx) -> str | None:
     """One role's attempt, rolled back afterwards; a failure message or None."""
     expected = case.expect[role]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rapport.surveys",
     "rapport.scorecards",
     "rapport.demo",
+    "rapport.policies",
 ]
 
 MIDDLEWARE = [

@@ -63,6 +63,7 @@ from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
 from rapport.mail import actions as mail_actions
 from rapport.mail import outbound
+from rapport.policies.demo import build_policies
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
 from rapport.tickets import actions as tickets
@@ -536,6 +537,7 @@ def build_demo(*, progress: bool = True) -> None:
             stories.play(number, start)
         _build_mailboxes(found)
         _service_levels(now)
+        build_policies(now)
 
 
 def _service_levels(now: datetime) -> None:

@@ -72,6 +72,7 @@ class TestTheDemo:
             "Billing",
             "IT Service Desk",
             "Logistics",
+            "Policy Office",  # owns the policies and answers change proposals
         }
         kinds = list(Organisation.objects.values_list("kind", flat=True))
         assert (kinds.count("own"), kinds.count("customer")) == (1, 3)

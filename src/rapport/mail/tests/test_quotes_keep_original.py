@@ -3,11 +3,11 @@ the full text of a reply keep the quoted history and signature, byte for byte.""
 
 from __future__ import annotations
 
-from rapport.core.testing import World
 from rapport.mail import outbound
 from rapport.mail.models import Mailbox, Outcome
 from rapport.mail.store import read_raw
 from rapport.mail.testing import build, deliver
+from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 
 REPLY = (
