@@ -54,6 +54,10 @@ class NeverOpen(ValueError):
     """The calendar has no open time in reach of the question."""
 
 
+class OutOfReach(NeverOpen):
+    """The answer lies past the horizon the caller allowed (a preview's bounded work)."""
+
+
 def to_us(moment: datetime) -> int:
     """An aware datetime as integer microseconds since the epoch (exact)."""
     if moment.tzinfo is None:
@@ -344,9 +348,11 @@ class CompiledCalendar:
                 for y in range(self.last_year + 1, year + 1):
                     self._append_year(y)
 
-    def _extend(self) -> None:
+    def _extend(self, until: int | None = None) -> None:
         if self.last_year - self.first_year > MAX_YEARS:
             raise NeverOpen("The calendar has no open time within reach.")
+        if until is not None and self.range_end > until:
+            raise OutOfReach(f"The answer lies after {from_us(until):%Y-%m-%d}.")
         self._append_year(self.last_year + 1)
 
     # --- questions -----------------------------------------------------------
@@ -377,26 +383,27 @@ class CompiledCalendar:
             self.cover(end)
             return self.total_before(end) - self.total_before(start)
 
-    def add(self, start: int, amount: int) -> int:
+    def add(self, start: int, amount: int, until: int | None = None) -> int:
         """The instant at which `amount` open microseconds have passed since `start`.
 
         It never falls inside closed time: if the amount runs out exactly at a
         closing time, that closing time is the answer. Zero or less: the next open
         instant (`start` itself if open then), so a target of nothing is due when
-        the provider could first act, never in closed time.
+        the provider could first act, never in closed time. With `until`, an answer
+        later than that raises OutOfReach rather than compile the years to it.
         """
         if amount <= 0:
-            return self.next_open(start)
+            return self.next_open(start, until)
         with self._lock:
             self.cover(start)
             target = self.total_before(start) + amount
             while not self.cum_end or self.cum_end[-1] < target:
-                self._extend()
+                self._extend(until)
             i = bisect.bisect_left(self.cum_end, target)
             return self.starts[i] + (target - self.cum[i])
 
-    def next_open(self, instant: int) -> int:
-        """`instant` if open then, else the next opening."""
+    def next_open(self, instant: int, until: int | None = None) -> int:
+        """`instant` if open then, else the next opening (see `add` for `until`)."""
         with self._lock:
             self.cover(instant)
             while True:
@@ -405,12 +412,15 @@ class CompiledCalendar:
                     return instant
                 if i + 1 < len(self.starts):
                     return self.starts[i + 1]
-                self._extend()
+                self._extend(until)
 
     # --- datetime conveniences -----------------------------------------------
 
-    def add_minutes(self, start: datetime, minutes: float) -> datetime:
-        return from_us(self.add(to_us(start), round(minutes * MINUTE_US)))
+    def add_minutes(
+        self, start: datetime, minutes: float, until: datetime | None = None
+    ) -> datetime:
+        limit = None if until is None else to_us(until)
+        return from_us(self.add(to_us(start), round(minutes * MINUTE_US), limit))
 
     def minutes_between(self, start: datetime, end: datetime) -> float:
         return self.between(to_us(start), to_us(end)) / MINUTE_US
