@@ -30,7 +30,7 @@ from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, party, scope_for
 from rapport.mail import outbound
-from rapport.sla import clocks as sla
+from rapport.sla import actions as sla
 from rapport.surveys import actions as surveys
 from rapport.tickets.models import (
     Attachment,
