@@ -88,6 +88,10 @@ class Counts(Schema):
     achieved: int
     breached: int
     pending: int
+    not_applicable: int = Field(
+        description="Response clocks stopped by a solve or close with no provider reply: "
+        "left out of attainment"
+    )
     attainment: float | None = Field(description="achieved / (achieved + breached)")
 
 

@@ -16,7 +16,10 @@ Rules (see README, "Service levels"):
   fulfils it (one row per cycle);
 * resolution runs from creation, is fulfilled when the ticket is solved or closed,
   and runs on again, with the time it had used, when the ticket is reopened;
-* solving or closing fulfils every live clock; merging a ticket away cancels its clocks;
+* a response clock (first or next) is fulfilled only by a public provider reply:
+  solving or closing without one stops it as *not applicable* (left out of
+  attainment; a breach already recorded stays), and a reopen resumes it, with the
+  time it had used; merging a ticket away cancels its clocks;
 * a clock pauses while the ticket's status category is one the agreement lists for it;
 * a clock is breached when it used more business time than its target; a breach,
   once recorded, stays recorded.
@@ -204,6 +207,10 @@ def due_columns(clocks: Iterable[TicketClock]) -> dict[str, datetime | None]:
     return columns
 
 
+STOPS = ("sla_paused", "sla_fulfilled", "sla_not_applicable", "sla_cancelled")
+RESPONSE_CLOCKS = (Clock.FIRST_RESPONSE, Clock.NEXT_RESPONSE)
+
+
 def used_from_log(
     c: TicketClock, cal: CompiledCalendar, log: Sequence[Event], now: datetime
 ) -> int:
@@ -218,7 +225,7 @@ def used_from_log(
         )
         if starts and since is None:
             since = event.created_at
-        elif event.kind in ("sla_paused", "sla_fulfilled", "sla_cancelled") and since is not None:
+        elif event.kind in STOPS and since is not None:
             used += cal.between(to_us(since), to_us(event.created_at))
             since = None
     if since is not None:

@@ -17,6 +17,7 @@ from rapport.sla.business_time import MINUTE_US, compile_calendar
 from rapport.sla.clocks import (
     BREACH,
     CLOCK_FIELDS,
+    RESPONSE_CLOCKS,
     Terms,
     due_columns,
     levels_of,
@@ -119,6 +120,20 @@ class _Work:
             breached=c.breached_at is not None,
         )  # fmt: skip
 
+    def set_aside(self, c: TicketClock, reason: str) -> None:
+        """Stop a response clock that no reply fulfilled: no verdict, unless it was
+        over its target already (a breach that happened stays a breach)."""
+        cal = compile_calendar(c.agreement.calendar)
+        c.used_us = used_us(c, cal, self.now)
+        if c.used_us > target_us(c) and c.breached_at is None:
+            c.breached_at = c.due_at or self.now
+            c.warned_percent = BREACH
+            self.event("sla_breached", c, due_at=c.breached_at)
+        c.state, c.running_since, c.stopped_at = ClockState.NOT_APPLICABLE, None, self.now
+        c.due_at = c.next_check_at = None
+        self.touch(c)
+        self.event("sla_not_applicable", c, reason=reason, used_minutes=c.used_us / MINUTE_US)
+
     def cancel(self, c: TicketClock, reason: str) -> None:
         cal = compile_calendar(c.agreement.calendar)
         c.used_us = used_us(c, cal, self.now)
@@ -205,13 +220,21 @@ def on_status_changed(
     label = StatusCategory(new_category).label
     if new_category in DONE_CATEGORIES:
         for c in work.live():
-            work.fulfil(c, f"ticket {str(label).lower()}")
+            if c.kind in RESPONSE_CLOCKS:
+                # Solving is not answering: only a public provider reply fulfils these.
+                work.set_aside(c, f"ticket {str(label).lower()} without a reply")
+            else:
+                work.fulfil(c, f"ticket {str(label).lower()}")
         work.save()
         return
     if old_category in DONE_CATEGORIES:
-        resolutions = [c for c in work.clocks if c.kind == Clock.RESOLUTION]
-        if resolutions and resolutions[-1].state == ClockState.FULFILLED:
-            work.resume(resolutions[-1], "reopened")
+        for kind in Clock:
+            latest = [c for c in work.clocks if c.kind == kind][-1:]
+            resumable = (
+                ClockState.FULFILLED if kind == Clock.RESOLUTION else ClockState.NOT_APPLICABLE
+            )
+            if latest and latest[0].state == resumable:
+                work.resume(latest[0], "reopened")
     for c in work.live():
         should_pause = new_category in pauses_for(c.agreement, c.kind)
         if c.state == ClockState.RUNNING and should_pause:
