@@ -165,8 +165,8 @@ WHITENOISE_USE_FINDERS = True
 NODE_MODULES = Path(os.environ.get("RAPPORT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
 STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
 
-# Counters of failed sign-ins (login throttling) live in the cache: Redis when
-# REDIS_URL is set, so every web process counts together; otherwise each process.
+# Counters of failed sign-ins (rapport.core.throttle) live in Redis when REDIS_URL
+# is set (the cache below becomes Redis), else in the database: never per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RAPPORT_LOGIN_FAILURES", "5"))
 LOGIN_FAILURES_PER_ADDRESS = 4 * LOGIN_FAILURES_PER_USERNAME
