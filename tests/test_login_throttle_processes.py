@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.test_serve import _free_port
 
 PASSWORD = "correct horse battery staple"
