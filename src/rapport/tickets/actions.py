@@ -25,6 +25,7 @@ from rapport.agreements.queries import match_agreement, why_not_applicable
 from rapport.core import clock, reference, rows
 from rapport.core.choices import DONE_CATEGORIES, Priority, StatusCategory
 from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied, TooLarge
+from rapport.core.files import save_field_file
 from rapport.core.reference import Snapshot
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
@@ -750,6 +751,6 @@ def upload(
         size=size,
         created_at=clock.now(),
     )
-    attachment.file.save(name, File(stream), save=False)
+    save_field_file(attachment.file, name, File(stream))  # a full disk is a 507, not a 500
     attachment.save()
     return attachment
