@@ -112,11 +112,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # A 16 MiB page cache (the default is 2 MiB) and temporary sorts in memory.
             # Per connection and kept full once warm: 64 MiB took a web process past
             # its 150 MiB budget. The SLA sweeper raises its own connection's cache.
-            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
+            # After a checkpoint the WAL file shrinks back to this, so a catch-up
+            # burst does not leave every later checkpoint walking a huge file.
+            "PRAGMA journal_size_limit=67108864;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # Django's backend with background work yielding the write lock (see its module).
+    DATABASES["default"]["ENGINE"] = "rapport.core.sqlite"
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -204,7 +209,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+    # The queue's own SQLite file: web requests enqueue into it, so the same kind of
+    # busy timeout as the database's (huey's default is 5 s).
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
+                 "timeout": 10})  # fmt: skip
 
 NINJA_PAGINATION_PER_PAGE = 25
 
