@@ -19,20 +19,21 @@ NOW = datetime(2026, 3, 10, 10, 0, tzinfo=BERLIN)
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2031-06-01T00:00:00Z",
-     "2020-01-01T00:00:00Z"],
+    ("value", "detail"),
+    [("0001-01-01T00:00:00Z", "between the years"), ("9999-12-31T23:59:59Z", "between the years"),
+     ("2031-06-01T00:00:00Z", "within 5 years"), ("2020-01-01T00:00:00Z", "within 5 years")],
 )  # fmt: skip
-def test_instants_beyond_five_years_are_refused(world: World, value: str) -> None:
+def test_instants_beyond_five_years_are_refused(world: World, value: str, detail: str) -> None:
+    # Years 1 and 9999 are out of every API date's bounds (core.api_input) already.
     contact = world.client("contact")
     with clock.travel_to(NOW):
         assert_problem(
             contact.get(f"/api/v1/agreements/{world.sla.pk}/preview", {"at": value}), 422,
-            field="at", detail="within 5 years",
+            field="at", detail=detail,
         )  # fmt: skip
         assert_problem(
             contact.get(f"/api/v1/calendars/{world.calendar.pk}/preview", {"start": value}),
-            422, field="start", detail="within 5 years",
+            422, field="start", detail=detail,
         )  # fmt: skip
     # Nothing was compiled for those years.
     assert compile_calendar(world.calendar).last_year < 2045
