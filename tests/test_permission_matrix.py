@@ -879,10 +879,40 @@ MATRIX: dict[str, list[Case]] = {
         ),
         Case(
             lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"priority": "high"}),
-            # The vendor's user acts as provider; Support, who asked, is the client here.
-            outcomes((200, ("admin", "manager", "vendor_user")), (403, ["agent", "lead"])),
+            # The priority of work handed to a vendor is Support's, who handed it off;
+            # the vendor's user provides it and is measured by it, so may not change it.
+            provider_staff_only("vendor"),
             check_priority,
             label="work handed to a vendor",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"agreement": None}),
+            # Removing the UC would cancel the vendor's own clocks.
+            provider_staff_only("vendor"),
+            check_no_agreement,
+            label="the agreement of work handed to a vendor",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contractor')}", {"priority": "high"}),
+            # A contractor serving our customer in our name: our staff set the terms.
+            provider_staff_only("contractor"),
+            check_priority,
+            label="work a contractor does for our customer",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"status": "solved"}),
+            # The vendor's user still replies, asks for information and solves.
+            readers("vendor"),
+            label="a vendor solves",
+        ),
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/tickets/{x.n('contractor')}", {"status": "pending"}
+            ),
+            outcomes(
+                (200, ("admin", "manager", "contractor_user")), (403, ["contact", "org_admin"])
+            ),
+            label="a contractor asks for information",
         ),
     ],
     "GET /api/v1/tickets/{number}/messages": [

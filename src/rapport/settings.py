@@ -118,11 +118,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # A 16 MiB page cache (the default is 2 MiB) and temporary sorts in memory.
             # Per connection and kept full once warm: 64 MiB took a web process past
             # its 150 MiB budget. The SLA sweeper raises its own connection's cache.
-            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
+            # After a checkpoint the WAL file shrinks back to this, so a catch-up
+            # burst does not leave every later checkpoint walking a huge file.
+            "PRAGMA journal_size_limit=67108864;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # Django's backend with background work yielding the write lock (see its module).
+    DATABASES["default"]["ENGINE"] = "rapport.core.sqlite"
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -181,8 +186,8 @@ WHITENOISE_USE_FINDERS = True
 NODE_MODULES = Path(os.environ.get("RAPPORT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
 STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
 
-# Counters of failed sign-ins (login throttling) live in the cache: Redis when
-# REDIS_URL is set, so every web process counts together; otherwise each process.
+# Counters of failed sign-ins (rapport.core.throttle) live in Redis when REDIS_URL
+# is set (the cache below becomes Redis), else in the database: never per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RAPPORT_LOGIN_FAILURES", "5"))
 LOGIN_FAILURES_PER_ADDRESS = 4 * LOGIN_FAILURES_PER_USERNAME
@@ -220,7 +225,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+    # The queue's own SQLite file: web requests enqueue into it, so the same kind of
+    # busy timeout as the database's (huey's default is 5 s).
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
+                 "timeout": 10})  # fmt: skip
 
 NINJA_PAGINATION_PER_PAGE = 25
 

@@ -12,6 +12,7 @@ from rapport.accounts.api import router as tokens_router
 from rapport.accounts.auth import api_auth
 from rapport.agreements.api import router as agreements_router
 from rapport.chain.api import router as chain_router
+from rapport.core.api_input import bounded
 from rapport.core.errors import RapportError
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
@@ -48,6 +49,9 @@ for exc_class in (
     SuspiciousOperation,
 ):
     api.add_exception_handler(exc_class, handle)  # type: ignore[arg-type]
+
+# Every operation's parsed input is checked for out-of-range dates and numbers.
+api.add_decorator(bounded)
 
 api.add_router("", directory_router)
 api.add_router("", agreements_router)

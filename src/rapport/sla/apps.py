@@ -16,7 +16,7 @@ class SlaConfig(AppConfig):
 
         on_terms_changed("sla", schedule_recompute)
 
-        from rapport.sla.clocks import TicketClocks
+        from rapport.sla.actions.clocks import TicketClocks
         from rapport.tickets import clocks
 
         # Clocks are part of a ticket's state: moved by the ticket actions in their own

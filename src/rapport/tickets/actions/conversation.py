@@ -16,6 +16,7 @@ from django.db import transaction
 from rapport.core import clock, rows
 from rapport.core.choices import StatusCategory
 from rapport.core.errors import Conflict, Invalid, PermissionDenied, TooLarge
+from rapport.core.files import save_field_file
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
 from rapport.tickets import clocks, events
@@ -155,6 +156,6 @@ def upload(
         size=size,
         created_at=clock.now(),
     )
-    attachment.file.save(name, File(stream), save=False)
+    save_field_file(attachment.file, name, File(stream))  # a full disk is a 507, not a 500
     attachment.save()
     return attachment

@@ -25,6 +25,7 @@ from rapport.tickets.models import Side, Status, Tag, Ticket, TicketTag
 from rapport.tickets.permissions import (
     require_provider,
     require_provider_staff,
+    require_terms_owner,
     require_view,
     side_of,
 )
@@ -137,7 +138,7 @@ def reopen(actor: Person | None, ticket: Ticket) -> Ticket:
 @transaction.atomic
 def set_priority(actor: Person | None, ticket: Ticket, priority: int) -> Ticket:
     scope = scope_of(actor)
-    require_provider(scope, ticket, "change the priority")
+    require_terms_owner(scope, ticket, "change the priority")
     if priority not in Priority.values:
         raise Invalid(f"Priority is one of {', '.join(Priority.label_names())}.", field="priority")
     if priority == ticket.priority:
@@ -156,7 +157,7 @@ def set_agreement(actor: Person | None, ticket: Ticket, agreement: Agreement | N
     """Put the ticket under another agreement (or none): its clocks are recomputed from
     the log under the new targets; a target the old agreement lacked starts now."""
     scope = scope_of(actor)
-    require_provider(scope, ticket, "change the agreement")
+    require_terms_owner(scope, ticket, "change the agreement")
     if agreement is not None:
         problem = why_not_applicable(
             agreement, ticket.client_party, ticket.provider_party, clock.now().date()

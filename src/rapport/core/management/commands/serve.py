@@ -68,6 +68,9 @@ class Command(BaseCommand):
                 "--bind", f"{host}:{port}", "--workers", str(options["web_workers"]),
                 "--threads", str(options["web_threads"]),
                 "--access-logfile", "-", "--graceful-timeout", "10",
+                # The most gunicorn allows; the app refuses query strings past
+                # core.api_input.MAX_QUERY_STRING, below it, with a problem document.
+                "--limit-request-line", "8190",
             ],
         }  # fmt: skip
         if not options["no_worker"]:
