@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def fresh_database(db: Mapping[str, Any], *, force: bool) -> None:
     """Delete the configured database and create it empty (refusing a non-bench one)."""
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if db["ENGINE"] in ("django.db.backends.sqlite3", "rapport.core.sqlite"):
         path = Path(db["NAME"])
         if "bench" not in path.parent.name and not force:
             sys.exit(f"Refusing to delete {path}: set RAPPORT_DATA_DIR=var/bench (or --force).")

@@ -57,6 +57,24 @@ def in_process_wsgi() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+def _failed_reaction() -> int:
+    """A reaction that failed on the world's tag event (its handler gone since)."""
+    from rapport.tickets import reactor
+    from rapport.tickets.models import PendingReaction
+    from rapport.tickets.testing import drain_reactions
+
+    def broken(event: Any, ticket: Any) -> None:
+        raise RuntimeError("the service is down")
+
+    name = "fuzz.broken"
+    reactor._subscribers[name] = reactor.Subscriber(name, frozenset({"tagged"}), broken)
+    try:
+        drain_reactions()
+    finally:
+        del reactor._subscribers[name]
+    return PendingReaction.objects.get(subscriber=name).pk
+
+
 def real_ids(world: World, role: str) -> dict[str, Any]:
     """Path parameters naming objects that exist, so fuzzing reaches past the 404."""
     person = world.people[role]
@@ -75,13 +93,23 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     mailbox = support_mailbox(world)
     mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
     stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
+    from rapport.policies import actions as policy_actions
     from rapport.scorecards import actions as scorecard_actions
 
+    document = policy_actions.create_document(
+        world.manager, kind="article", title="Printer help", body="Unplug it.",
+        owner=world.manager, team=world.support, client_audience="all",
+    )  # fmt: skip
+    policy_actions.publish(world.manager, document.versions.get())
+    proposal = policy_actions.file_proposal(
+        world.contact, document, what_is_wrong="a", why="b", proposed_fix="c"
+    )
     card = scorecard_actions.create_weighted(
         None, provider=world.support.party, name="Support",
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
     )  # fmt: skip
     return {
+        "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,
         "inbound_id": stranger.pk,
@@ -95,6 +123,9 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "token_id": spare.pk,
         "notification_id": notification.pk,
         "tag": "vip",
+        "document_id": document.pk,
+        "version_number": 1,
+        "proposal_id": proposal.pk,
     }
 
 

@@ -273,6 +273,33 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
         "note": "Please look",
     },
     "PUT /api/v1/agreements/{agreement_id}/survey": lambda w, ids: {"csat": True},
+    "POST /api/v1/documents/{document_id}/versions": lambda w, ids: {
+        "body": "x",
+        "change_summary": "y",
+    },
+    "POST /api/v1/documents/{document_id}/citations": lambda w, ids: {"ticket": ids["number"]},
+    "POST /api/v1/documents/{document_id}/exceptions": lambda w, ids: {
+        "ticket": ids["number"],
+        "why": "a",
+        "instead": "b",
+        "within_autonomy": True,
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/transition": lambda w, ids: {
+        "action": "submit"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/reviews": lambda w, ids: {
+        "answer": "yes"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/signoffs": lambda w, ids: {
+        "decision": "approved"
+    },
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/acknowledge": (
+        lambda w, ids: {}
+    ),
+    "POST /api/v1/proposals/{proposal_id}/decision": lambda w, ids: {
+        "decision": "decline",
+        "reason": "No",
+    },
     "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": lambda w, ids: {
         "criterion": 1,
         "date": "2026-03-01",
@@ -313,7 +340,22 @@ def _known_ids(world: World) -> dict[str, int]:
         "attachment_id": message.json()["attachments"][0]["id"],
         "token_id": admin_token.pk,
         **_mail_ids(world, ticket),
+        **_policy_ids(world),
     }
+
+
+def _policy_ids(world: World) -> dict[str, int]:
+    from rapport.policies import actions as policy_actions
+
+    document = policy_actions.create_document(
+        world.admin, kind="article", title="Printer help", body="Unplug it.",
+        owner=world.admin, team=world.support,
+    )  # fmt: skip
+    policy_actions.publish(world.admin, document.versions.get())
+    proposal = policy_actions.file_proposal(
+        world.agent, document, what_is_wrong="a", why="b", proposed_fix="c"
+    )
+    return {"document_id": document.pk, "version_number": 1, "proposal_id": proposal.pk}
 
 
 def _mail_ids(world: World, ticket: Ticket) -> dict[str, int]:
@@ -443,6 +485,22 @@ def test_a_bad_cursor_on_an_id_ordered_list_is_a_422(world: World, cursor: str) 
 def test_an_overlong_cursor_is_refused_by_the_schema(world: World) -> None:
     response = world.client("admin").get("/api/v1/tickets", {"cursor": "x" * 201})
     assert_problem(response, 422, field="cursor")
+
+
+def test_a_very_long_cursor_is_a_problem_with_the_limit(world: World) -> None:
+    # Past the app's limit and short of the web server's own (`rapport serve` sets
+    # gunicorn's --limit-request-line to 8190): a problem document, not an HTML 414.
+    response = world.client("admin").get("/api/v1/tickets", {"cursor": "x" * 6000})
+    assert_problem(response, 414, field="query", detail="the limit is 4000")
+
+
+def test_serve_leaves_room_above_the_apps_limit() -> None:
+    from rapport.core.api_input import MAX_QUERY_STRING
+    from rapport.core.management.commands import serve
+
+    source = Path(serve.__file__).read_text()
+    assert '"--limit-request-line", "8190"' in source
+    assert MAX_QUERY_STRING + len("GET /api/v1/tickets? HTTP/1.1") < 8190
 
 
 # --- authentication ---------------------------------------------------------------
@@ -612,3 +670,95 @@ def test_unknown_route_and_wrong_method_are_problems(world: World, ticket: Ticke
     response = admin.put(f"/api/v1/tickets/{ticket.pk}", "{}", content_type="application/json")
     assert_problem(response, 405)
     assert "PATCH" in response["Allow"]
+
+
+# --- out-of-range values, media types, malformed multipart ------------------------
+
+EXTREMES = [
+    "0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00",
+    "9999-12-31T23:59:59Z", "1899-12-31T00:00:00Z", "3000-01-01T00:00:00Z",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", EXTREMES)
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/tickets", "updated_since"),
+        ("/api/v1/attainment", "since"),
+        ("/api/v1/attainment", "until"),
+        ("/api/v1/calendars/{calendar}/preview", "start"),
+        ("/api/v1/agreements/{agreement}/preview", "at"),
+    ],
+)
+def test_out_of_range_times_in_a_query_are_422(
+    world: World, path: str, name: str, value: str
+) -> None:
+    url = path.format(calendar=world.calendar.pk, agreement=world.sla.pk)
+    assert_problem(world.client("admin").get(url, {name: value}), 422, field=name)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+def test_out_of_range_dates_in_a_body_are_422_and_change_nothing(world: World, value: str) -> None:
+    admin = world.client("admin")
+    url = f"/api/v1/agreements/{world.sla.pk}"
+    before = (world.sla.active_from, world.sla.active_until)
+    for field in ("active_from", "active_until"):
+        assert_problem(admin.patch_json(url, {field: value}), 422, field=field)
+    response = admin.patch_json(
+        f"/api/v1/calendars/{world.calendar.pk}",
+        {"closed_dates": [{"start": "2026-01-01", "end": value}]},
+    )
+    assert_problem(response, 422, field="closed_dates.0.end")
+    world.sla.refresh_from_db()
+    assert (world.sla.active_from, world.sla.active_until) == before
+    world.calendar.refresh_from_db()
+    assert world.calendar.closed_dates == []
+
+
+def test_overflowing_numbers_are_422(world: World) -> None:
+    admin = world.client("admin")
+    response = admin.get(f"/api/v1/calendars/{world.calendar.pk}/preview", {"minutes": 2**70})
+    assert_problem(response, 422, field="minutes")
+    assert_problem(admin.get("/api/v1/tickets", {"limit": 2**70}), 422, field="limit")
+
+
+def test_a_json_body_sent_as_text_is_415_and_stores_nothing(world: World) -> None:
+    agent = world.client("agent")
+    before = Ticket.objects.count()
+    body = json.dumps({"subject": "Printer", "body": "On fire", "requester": world.contact.pk})
+    for media in ("text/plain", "application/x-www-form-urlencoded", "application/xml"):
+        response = agent.post("/api/v1/tickets", data=body, content_type=media)
+        assert_problem(response, 415, detail="application/json")
+    assert Ticket.objects.count() == before
+
+
+def test_a_json_media_type_with_parameters_or_a_suffix_is_read(world: World) -> None:
+    agent = world.client("agent")
+    response = agent.patch(
+        f"/api/v1/tickets/{world.ticket('contact').pk}", data=json.dumps({"priority": "high"}),
+        content_type="application/json; charset=utf-8",
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    response = agent.patch(
+        f"/api/v1/tickets/{world.ticket('contact').pk}", data=json.dumps({"priority": "high"}),
+        content_type="application/merge-patch+json",
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\x00"],
+)
+def test_a_multipart_upload_without_a_usable_boundary_is_400(
+    world: World, content_type: str
+) -> None:
+    agent = world.client("agent")
+    body = (
+        b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+        b"hi\r\n--x--\r\n"
+    )
+    response = agent.generic("POST", "/api/v1/uploads", data=body, content_type=content_type)
+    assert_problem(response, 400)
+    assert not Attachment.objects.exists()

@@ -38,7 +38,9 @@ from rapport.notifications.actions import notify
 from rapport.notifications.models import Notification
 from rapport.testing import ROLES, ApiClient, World, build_world
 from rapport.tickets import actions as ticket_actions
-from rapport.tickets.models import Attachment, Ticket
+from rapport.tickets.models import Attachment, Event, Ticket
+from rapport.tickets.reactor import reacts_to
+from rapport.tickets.testing import drain_reactions
 
 PROBLEM = "application/problem+json"
 EVERYONE = (*ROLES, "anonymous")
@@ -494,6 +496,38 @@ def mail_arrived(ctx: Ctx) -> None:
     ctx.quarantined = stranger.pk  # type: ignore[attr-defined]
 
 
+# --- reactions: one that fails on a tag, so an event of the contact's ticket is parked ---
+
+BROKEN_TAG = "matrix-broken"
+
+
+@reacts_to("tagged")
+def fail_on_broken_tag(event: Event, ticket: Ticket) -> None:
+    """Fails on one tag only, so no other test meets it."""
+    if event.new_value == BROKEN_TAG:
+        raise RuntimeError("the reaction's service is down")
+
+
+def reaction_parked(ctx: Ctx) -> None:
+    from rapport.tickets.models import PendingReaction, ReactionState
+
+    ticket_actions.tag(ctx.world.people["agent"], ctx.tickets["contact"], [BROKEN_TAG])
+    drain_reactions()
+    row = PendingReaction.objects.get(subscriber__endswith=".fail_on_broken_tag")
+    row.state = ReactionState.PARKED
+    row.save(update_fields=["state"])
+    ctx.parked = row.pk  # type: ignore[attr-defined]
+
+
+def check_parked(role: str, body: Any, ctx: Ctx) -> None:
+    assert [(i["id"], i["ticket"]) for i in body["items"]] == [(ctx.parked, ctx.n("contact"))]  # type: ignore[attr-defined]
+
+
+def check_retried(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["handled"] is False  # still failing: it stays parked, with its error
+    assert "service is down" in body["reaction"]["error"]
+
+
 def check_quarantine(role: str, body: Any, ctx: Ctx) -> None:
     assert [i["sender"] for i in body["items"]] == ["stranger@nowhere.example"]
     assert "nowhere.example" in body["items"][0]["reason"]
@@ -845,10 +879,40 @@ MATRIX: dict[str, list[Case]] = {
         ),
         Case(
             lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"priority": "high"}),
-            # The vendor's user acts as provider; Support, who asked, is the client here.
-            outcomes((200, ("admin", "manager", "vendor_user")), (403, ["agent", "lead"])),
+            # The priority of work handed to a vendor is Support's, who handed it off;
+            # the vendor's user provides it and is measured by it, so may not change it.
+            provider_staff_only("vendor"),
             check_priority,
             label="work handed to a vendor",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"agreement": None}),
+            # Removing the UC would cancel the vendor's own clocks.
+            provider_staff_only("vendor"),
+            check_no_agreement,
+            label="the agreement of work handed to a vendor",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('contractor')}", {"priority": "high"}),
+            # A contractor serving our customer in our name: our staff set the terms.
+            provider_staff_only("contractor"),
+            check_priority,
+            label="work a contractor does for our customer",
+        ),
+        Case(
+            lambda c, x: c.patch_json(f"/api/v1/tickets/{x.n('vendor')}", {"status": "solved"}),
+            # The vendor's user still replies, asks for information and solves.
+            readers("vendor"),
+            label="a vendor solves",
+        ),
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/tickets/{x.n('contractor')}", {"status": "pending"}
+            ),
+            outcomes(
+                (200, ("admin", "manager", "contractor_user")), (403, ["contact", "org_admin"])
+            ),
+            label="a contractor asks for information",
         ),
     ],
     "GET /api/v1/tickets/{number}/messages": [
@@ -1059,6 +1123,23 @@ MATRIX: dict[str, list[Case]] = {
             prepare=notify_contact_and_agent,
         )
     ],
+    # --- reactions ---
+    "GET /api/v1/reactions/parked": [
+        Case(
+            lambda c, x: c.get("/api/v1/reactions/parked"),
+            admin_only(200),
+            check_parked,
+            prepare=reaction_parked,
+        )
+    ],
+    "POST /api/v1/reactions/parked/{reaction_id}/retry": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/reactions/parked/{x.parked}/retry"),
+            admin_only(200),
+            check_retried,
+            prepare=reaction_parked,
+        )
+    ],
     # --- mail ---
     "GET /api/v1/mail/inbound": [
         Case(
@@ -1152,6 +1233,7 @@ def surveyed_and_solved(ctx: Ctx) -> None:
     # A fresh copy: each role's run is rolled back, the objects in ctx are not.
     ticket = Ticket.objects.get(pk=ctx.n("contact"))
     ticket_actions.set_status(ctx.world.agent, ticket, ticket_actions.default_status("solved"))
+    drain_reactions()  # the survey is the surveys app's reaction to the solve
 
 
 def check_surveys(role: str, body: Any, ctx: Ctx) -> None:
@@ -1260,6 +1342,207 @@ def test_every_case_names_every_role() -> None:
     for operation, cases in MATRIX.items():
         for case in cases:
             assert set(case.expect) == set(EVERYONE), operation
+
+
+# --- policies: the library and change proposals -----------------------------
+# A published internal policy (must-read, all staff), a draft procedure of Customer
+# Support, an article for Globex only and one for every client. Drafts reach only the
+# owner, the owning team (its reviewers), approvers and admins; internal documents
+# never reach clients or vendor users; a client sees only the articles meant for it.
+
+EMPLOYEE_AND_STAFF = (*STAFF, "employee")
+DRAFT_READERS = ("admin", "manager", "agent", "lead")
+DOC_READERS: dict[str, tuple[str, ...]] = {
+    "policy": EMPLOYEE_AND_STAFF,
+    "draft": DRAFT_READERS,
+    "globex": (*EMPLOYEE_AND_STAFF, *GLOBEX),
+    "everyone": tuple(ROLES),
+}
+
+
+def library(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+
+    w = ctx.world
+    p = w.people
+
+    def doc(kind: str, title: str, **kw: Any) -> Any:
+        return policy_actions.create_document(
+            p["manager"], kind=kind, title=title, body=f"# {title}\n\nText of {title}.",
+            owner=p["manager"], team=w.support, **kw,
+        )  # fmt: skip
+
+    policy = doc("policy", "Refunds")
+    version = policy.versions.get()
+    policy_actions.submit(p["manager"], version)
+    policy_actions.record_review(
+        p["lead"], version, answer="yes", customer_view="a", employee_view="b",
+        company_view="c", partner_view="d", autonomy="e",
+    )  # fmt: skip
+    policy_actions.approve(p["manager"], version)
+    policy_actions.publish(p["manager"], version, must_read=True)
+    draft = doc("procedure", "Returns")
+    globex = doc("article", "Globex VPN", client_audience="chosen", client_orgs=[w.customer])
+    everyone = doc("article", "Reset the router", client_audience="all")
+    for article in (globex, everyone):
+        policy_actions.publish(p["manager"], article.versions.get())
+    ctx.docs = {"policy": policy.pk, "draft": draft.pk, "globex": globex.pk,  # type: ignore[attr-defined]
+                "everyone": everyone.pk}  # fmt: skip
+
+
+def submitted_draft(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    draft = Document.objects.get(pk=ctx.docs["draft"])  # type: ignore[attr-defined]
+    policy_actions.submit(ctx.world.people["manager"], draft.versions.get())
+
+
+def reviewed_draft_with_approver(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    p = ctx.world.people
+    draft = Document.objects.get(pk=ctx.docs["draft"])  # type: ignore[attr-defined]
+    policy_actions.set_approvers(p["manager"], draft, [(p["lead"], "Team lead")])
+    version = draft.versions.get()
+    policy_actions.submit(p["manager"], version)
+    policy_actions.record_review(p["agent"], version, answer="yes", customer_view="a",
+                                 new_hire_can_follow=True)  # fmt: skip
+
+
+def a_proposal(ctx: Ctx) -> None:
+    from rapport.policies import actions as policy_actions
+    from rapport.policies.models import Document
+
+    library(ctx)
+    policy = Document.objects.get(pk=ctx.docs["policy"])  # type: ignore[attr-defined]
+    proposal = policy_actions.file_proposal(
+        ctx.world.people["agent"], policy, what_is_wrong="a", why="b", proposed_fix="c"
+    )
+    ctx.proposal = proposal.pk  # type: ignore[attr-defined]
+
+
+def readers_of(name: str, status: int = 200) -> dict[str, int]:
+    return outcomes((status, DOC_READERS[name]))
+
+
+def check_library(role: str, body: Any, ctx: Ctx) -> None:
+    seen = {item["id"] for item in body["items"]}
+    for name, pk in ctx.docs.items():  # type: ignore[attr-defined]
+        if role in DOC_READERS[name]:
+            assert pk in seen, f"{name} missing"
+        else:
+            assert pk not in seen, f"{name} leaked"
+
+
+def d(ctx: Ctx, name: str) -> int:
+    return ctx.docs[name]  # type: ignore[attr-defined,no-any-return]
+
+
+MATRIX.update({
+    "GET /api/v1/documents": [
+        Case(lambda c, x: c.get("/api/v1/documents?limit=100"), everyone(200), check_library,
+             prepare=library)
+    ],
+    "POST /api/v1/documents": [
+        Case(lambda c, x: c.post_json("/api/v1/documents", {
+                "kind": "article", "title": "New", "body": "Text", "team": x.world.support.pk}),
+             outcomes((201, STAFF), rest=403))
+    ],
+    "GET /api/v1/documents/{document_id}": [
+        Case(lambda c, x, name=name: c.get(f"/api/v1/documents/{d(x, name)}"),  # type: ignore[misc]
+             readers_of(name), prepare=library, label=name)
+        for name in DOC_READERS
+    ],
+    "GET /api/v1/documents/{document_id}/versions": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/versions"),
+             readers_of("policy"), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/versions/{version_number}": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'draft')}/versions/1"),
+             readers_of("draft"), prepare=library, label="draft"),
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'globex')}/versions/1"),
+             readers_of("globex"), prepare=library, label="article"),
+    ],
+    "POST /api/v1/documents/{document_id}/versions": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/versions",
+                                      {"body": "New text", "change_summary": "Why"}),
+             outcomes((201, ("admin", "manager")),
+                      (403, ("agent", "lead", "other_agent", "employee"))), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/redline": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/redline?from=1&to=1"),
+             readers_of("policy"), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/transition": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/transition",
+                                      {"action": "submit"}),
+             outcomes((200, ("admin", "manager")), (403, ("agent", "lead"))), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/reviews": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/reviews",
+                                      {"answer": "yes", "customer_view": "Helps",
+                                       "new_hire_can_follow": True}),
+             outcomes((201, ("admin", "agent", "lead")), (403, ["manager"])),  # the author
+             prepare=submitted_draft)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/signoffs": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'draft')}/versions/1/signoffs",
+                                      {"decision": "approved"}),
+             outcomes((201, ["lead"]), (403, ("admin", "manager", "agent"))),
+             prepare=reviewed_draft_with_approver)
+    ],
+    "POST /api/v1/documents/{document_id}/versions/{version_number}/acknowledge": [
+        Case(lambda c, x: c.post_json(
+                f"/api/v1/documents/{d(x, 'policy')}/versions/1/acknowledge", {}),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/acknowledgements": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/acknowledgements"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/exceptions": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/exceptions"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/exceptions": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/exceptions",
+                                      {"ticket": x.n("contact"), "why": "Loyal",
+                                       "instead": "Refunded 70 EUR", "within_autonomy": True}),
+             outcomes((201, SUPPORT_STAFF)), prepare=library)
+    ],
+    "GET /api/v1/documents/{document_id}/citations": [
+        Case(lambda c, x: c.get(f"/api/v1/documents/{d(x, 'policy')}/citations"),
+             outcomes((200, STAFF)), prepare=library)
+    ],
+    "POST /api/v1/documents/{document_id}/citations": [
+        Case(lambda c, x: c.post_json(f"/api/v1/documents/{d(x, 'policy')}/citations",
+                                      {"ticket": x.n("contact"), "clause": "Refunds"}),
+             outcomes((201, SUPPORT_STAFF)), prepare=library)
+    ],
+    "GET /api/v1/proposals": [
+        Case(lambda c, x: c.get("/api/v1/proposals"), everyone(200), prepare=a_proposal)
+    ],
+    "POST /api/v1/proposals": [
+        Case(lambda c, x: c.post_json("/api/v1/proposals", {
+                "document": d(x, "globex"), "what_is_wrong": "Step missing", "why": "Stuck",
+                "proposed_fix": "Add the step"}),
+             readers_of("globex", 201), prepare=library)
+    ],
+    "GET /api/v1/proposals/{proposal_id}": [
+        Case(lambda c, x: c.get(f"/api/v1/proposals/{x.proposal}"),  # type: ignore[attr-defined]
+             outcomes((200, STAFF)), prepare=a_proposal)
+    ],
+    "POST /api/v1/proposals/{proposal_id}/decision": [
+        Case(lambda c, x: c.post_json(f"/api/v1/proposals/{x.proposal}/decision",  # type: ignore[attr-defined]
+                                      {"decision": "decline", "reason": "Legal says no"}),
+             outcomes((200, ("admin", "manager")), (403, ("agent", "lead", "other_agent"))),
+             prepare=a_proposal)
+    ],
+})  # fmt: skip
 
 
 def _run(role: str, case: Case, ctx: Ctx) -> str | None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rapport.surveys",
     "rapport.scorecards",
     "rapport.demo",
+    "rapport.policies",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "rapport.urls"
+# `make bench-http` adds its floor page (bench/http_urls.py) to the same site.
+ROOT_URLCONF = os.environ.get("RAPPORT_URLCONF", "rapport.urls")
 WSGI_APPLICATION = "rapport.wsgi.application"
 
 TEMPLATES = [
@@ -119,11 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # A 16 MiB page cache (the default is 2 MiB) and temporary sorts in memory.
             # Per connection and kept full once warm: 64 MiB took a web process past
             # its 150 MiB budget. The SLA sweeper raises its own connection's cache.
-            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
+            # After a checkpoint the WAL file shrinks back to this, so a catch-up
+            # burst does not leave every later checkpoint walking a huge file.
+            "PRAGMA journal_size_limit=67108864;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # Django's backend with background work yielding the write lock (see its module).
+    DATABASES["default"]["ENGINE"] = "rapport.core.sqlite"
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -135,6 +142,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": prepare}
         )
+    # Django's native pool (psycopg_pool), off by default: with CONN_MAX_AGE each web
+    # thread already keeps its connection and that connection's prepared statements,
+    # which measured as fast (docs/deploy.md). A pool of N caps a process's
+    # connections below its thread count, for a server short of connections.
+    pool = int(os.environ.get("RAPPORT_PG_POOL", "0"))
+    if pool > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": pool, "timeout": 10,
+        }  # fmt: skip
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.Person"
@@ -172,8 +189,8 @@ WHITENOISE_USE_FINDERS = True
 NODE_MODULES = Path(os.environ.get("RAPPORT_NODE_MODULES", BASE_DIR.parent.parent / "node_modules"))
 STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
 
-# Counters of failed sign-ins (login throttling) live in the cache: Redis when
-# REDIS_URL is set, so every web process counts together; otherwise each process.
+# Counters of failed sign-ins (rapport.core.throttle) live in Redis when REDIS_URL
+# is set (the cache below becomes Redis), else in the database: never per process.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("RAPPORT_LOGIN_FAILURES", "5"))
 LOGIN_FAILURES_PER_ADDRESS = 4 * LOGIN_FAILURES_PER_USERNAME
@@ -211,7 +228,10 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+    # The queue's own SQLite file: web requests enqueue into it, so the same kind of
+    # busy timeout as the database's (huey's default is 5 s).
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
+                 "timeout": 10})  # fmt: skip
 
 NINJA_PAGINATION_PER_PAGE = 25
 

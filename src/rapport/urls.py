@@ -75,4 +75,6 @@ urlpatterns = [
     path("chain/", include("rapport.chain.urls")),
     path("surveys/", include("rapport.surveys.urls")),
     path("scorecards/", include("rapport.scorecards.urls")),
+    path("policies/", include("rapport.policies.urls")),
+    path("kb/", include("rapport.policies.kb_urls")),
 ]

@@ -55,6 +55,63 @@ def _clean_closed_dates(ranges: Iterable[Mapping[str, Any]]) -> list[dict[str, s
     return sorted(cleaned, key=lambda r: r["start"])
 
 
+MAX_DATED_ENTRIES = 1000
+
+
+def _clean_date(value: Any, where: str, field: str) -> date:
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid(f"{where}: the date is YYYY-MM-DD.", field=field)
+    if not 1900 <= day.year <= 2999:
+        raise Invalid(f"{where}: the date is between 1900 and 2999.", field=field)
+    return day
+
+
+def _clean_span(item: Mapping[str, Any], where: str, field: str) -> tuple[str, str]:
+    """A start and end within one date: HH:MM, the end after the start (24:00 allowed)."""
+    start, end = item.get("start"), item.get("end")
+    for value in (start, end):
+        if not isinstance(value, str) or not _HHMM.match(value) or value > "24:00":
+            raise Invalid(f"{where}: times are HH:MM, 00:00–24:00.", field=field)
+    assert isinstance(start, str) and isinstance(end, str)
+    if end <= start:
+        raise Invalid(f"{where}: the end is after the start, within the date.", field=field)
+    return start, end
+
+
+def _clean_date_overrides(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        where = f"Date override {i}"
+        day = _clean_date(item.get("date"), where, "date_overrides").isoformat()
+        if day in cleaned:
+            raise Invalid(f"{where}: {day} is overridden twice.", field="date_overrides")
+        hours = []
+        for j, slot in enumerate(item.get("hours") or ()):
+            start, end = _clean_span(slot, f"{where}, hours {j}", "date_overrides")
+            hours.append({"start": start, "end": end})
+        name = str(item.get("name") or "")[:200]
+        cleaned[day] = {"date": day, "hours": sorted(hours, key=lambda h: h["start"]),
+                        "name": name}  # fmt: skip
+    if len(cleaned) > MAX_DATED_ENTRIES:
+        raise Invalid(f"At most {MAX_DATED_ENTRIES} date overrides.", field="date_overrides")
+    return [cleaned[day] for day in sorted(cleaned)]
+
+
+def _clean_breaks(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for i, item in enumerate(items):
+        where = f"Break {i}"
+        day = _clean_date(item.get("date"), where, "breaks").isoformat()
+        start, end = _clean_span(item, where, "breaks")
+        name = str(item.get("name") or "")[:200]
+        cleaned.append({"date": day, "start": start, "end": end, "name": name})
+    if len(cleaned) > MAX_DATED_ENTRIES:
+        raise Invalid(f"At most {MAX_DATED_ENTRIES} breaks.", field="breaks")
+    return sorted(cleaned, key=lambda b: (b["date"], b["start"]))
+
+
 def _clean_time_zone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
@@ -96,6 +153,8 @@ def create_calendar(
     holiday_country: str = "",
     holiday_subdivision: str = "",
     closed_dates: Iterable[Mapping[str, Any]] = (),
+    date_overrides: Iterable[Mapping[str, Any]] = (),
+    breaks: Iterable[Mapping[str, Any]] = (),
 ) -> Calendar:
     require_admin(actor)
     name = name.strip()
@@ -115,6 +174,8 @@ def create_calendar(
         holiday_country=country,
         holiday_subdivision=subdivision,
         closed_dates=_clean_closed_dates(closed_dates),
+        date_overrides=_clean_date_overrides(date_overrides),
+        breaks=_clean_breaks(breaks),
         created_at=clock.now(),
     )
 
@@ -137,6 +198,10 @@ def update_calendar(actor: Person | None, calendar: Calendar, **changes: Any) ->
         calendar.weekly_hours = _clean_weekly_hours(changes["weekly_hours"])
     if "closed_dates" in changes:
         calendar.closed_dates = _clean_closed_dates(changes["closed_dates"])
+    if "date_overrides" in changes:
+        calendar.date_overrides = _clean_date_overrides(changes["date_overrides"])
+    if "breaks" in changes:
+        calendar.breaks = _clean_breaks(changes["breaks"])
     if "holiday_country" in changes or "holiday_subdivision" in changes:
         calendar.holiday_country, calendar.holiday_subdivision = _clean_country(
             changes.get("holiday_country", calendar.holiday_country),

@@ -37,6 +37,26 @@ class ClosedRange(Schema):
     name: str = Field(default="", max_length=200)
 
 
+class Hours(Schema):
+    start: str = Field(pattern=r"^\d\d:\d\d$")
+    end: str = Field(pattern=r"^\d\d:\d\d$", description="After start; 24:00 is midnight")
+
+
+class DateOverride(Schema):
+    date: date
+    hours: list[Hours] = Field(
+        default_factory=list, max_length=24, description="Replace the date's hours; none: closed"
+    )
+    name: str = Field(default="", max_length=200)
+
+
+class Break(Schema):
+    date: date
+    start: str = Field(pattern=r"^\d\d:\d\d$")
+    end: str = Field(pattern=r"^\d\d:\d\d$")
+    name: str = Field(default="", max_length=200)
+
+
 class CalendarOut(Schema):
     id: int
     name: str
@@ -46,6 +66,8 @@ class CalendarOut(Schema):
     holiday_country: str
     holiday_subdivision: str
     closed_dates: list[dict[str, Any]]
+    date_overrides: list[dict[str, Any]]
+    breaks: list[dict[str, Any]]
     created_at: datetime
 
 
@@ -57,6 +79,8 @@ class CalendarCreate(Input):
     holiday_country: str = Field(default="", max_length=8)
     holiday_subdivision: str = Field(default="", max_length=16)
     closed_dates: list[ClosedRange] = Field(default_factory=list, max_length=1000)
+    date_overrides: list[DateOverride] = Field(default_factory=list, max_length=1000)
+    breaks: list[Break] = Field(default_factory=list, max_length=1000)
 
 
 class CalendarPatch(Input):
@@ -67,6 +91,8 @@ class CalendarPatch(Input):
     holiday_country: str | None = Field(default=None, max_length=8)
     holiday_subdivision: str | None = Field(default=None, max_length=16)
     closed_dates: list[ClosedRange] | None = Field(default=None, max_length=1000)
+    date_overrides: list[DateOverride] | None = Field(default=None, max_length=1000)
+    breaks: list[Break] | None = Field(default=None, max_length=1000)
 
 
 class Target(Schema):
@@ -180,7 +206,7 @@ def _calendar(request: HttpRequest, calendar_id: int, *, field: str | None = Non
 
 def _calendar_data(payload: CalendarCreate | CalendarPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
-    for key in ("weekly_hours", "closed_dates"):
+    for key in ("weekly_hours", "closed_dates", "date_overrides", "breaks"):
         if data.get(key) is None:
             data.pop(key, None)
     for key in ("name", "time_zone", "always_open", "holiday_country", "holiday_subdivision"):

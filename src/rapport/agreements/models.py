@@ -14,6 +14,10 @@ class Calendar(models.Model):
     `weekly_hours` is a list of {"weekday": 0-6 (Monday=0), "start": "HH:MM",
     "end": "HH:MM"}; an end before its start runs past midnight. `closed_dates`
     is a list of {"start": date, "end": date, "name": str} ranges, inclusive.
+    `date_overrides` is a list of {"date": date, "hours": [{"start", "end"}], "name"}:
+    that date's hours replace the weekly hours (no hours: closed). `breaks` is a
+    list of {"date": date, "start": "HH:MM", "end": "HH:MM", "name"} removed from
+    that date's hours.
     """
 
     name = models.CharField(max_length=200, unique=True)
@@ -23,6 +27,8 @@ class Calendar(models.Model):
     holiday_country = models.CharField(max_length=8, blank=True)
     holiday_subdivision = models.CharField(max_length=16, blank=True)
     closed_dates = models.JSONField(default=list, blank=True)
+    date_overrides = models.JSONField(default=list, blank=True)
+    breaks = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

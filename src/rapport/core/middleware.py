@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from rapport.core.api_input import check_request
 from rapport.core.problems import CONTENT_TYPE, TITLES, problem
 from rapport.core.schemas import NUL_REFUSED
 
@@ -19,7 +20,7 @@ class ProblemDetailsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
-            refused = _refuse_nul_in_query(request)
+            refused = check_request(request) or _refuse_nul_in_query(request)
             if refused is not None:
                 return refused
         response = self.get_response(request)

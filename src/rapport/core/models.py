@@ -25,3 +25,16 @@ class ReferenceStamp(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True)
     stamp = models.BigIntegerField(default=0)
+
+
+class LoginFailure(models.Model):
+    """Failed sign-ins counted under one key (a username's hash or an address) for a
+    fixed window: in the database so every web process counts together and a
+    restart forgets nothing (`rapport.core.throttle`; Redis instead when configured)."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rapport.core.errors import RapportError
@@ -23,10 +24,13 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Payload too large",
+    414: "URI too long",
     415: "Unsupported media type",
     422: "Invalid request",
     429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
+    507: "Insufficient storage",
 }
 
 
@@ -88,5 +92,12 @@ def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem(413, "The request body is too large.")
     if isinstance(exc, SuspiciousOperation):
         return problem(400, "The request was rejected as malformed.")
+    if isinstance(exc, MultiPartParserError):
+        return problem(400, f"The multipart body cannot be read: {exc}")
+    if isinstance(exc, OverflowError):
+        # The input bounds (`core.api_input`) should have caught it: a value out of
+        # range is still the request's fault, so say so rather than answer 500.
+        log.warning("A value out of range reached the code: %s", exc)
+        return problem(422, "A value in the request is out of range.")
     log.exception("Unhandled API error", exc_info=exc)
     return problem(500, "Something went wrong on our side; it has been logged.")

@@ -108,7 +108,9 @@ def _permissions(scope: Scope, ticket: Ticket) -> dict[str, bool]:
         "can_merge": internal and ticket.merged_into_id is None,
         "open_thread": ticket.merged_into_id is None and ticket.status_category != "closed",
         "can_rename": provider and ticket.merged_into_id is None,
-        "can_change_agreement": provider and ticket.merged_into_id is None,
+        # The terms that measure the provider are our staff's: on work handed to a
+        # vendor, the team that handed it off (tickets.permissions.require_terms_owner).
+        "can_change_agreement": internal and ticket.merged_into_id is None,
     }
 
 

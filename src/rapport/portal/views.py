@@ -24,6 +24,7 @@ from rapport.core.errors import Invalid, NotFound, RapportError
 from rapport.core.pagination import paginate
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
+from rapport.policies import actions as policy_actions
 from rapport.portal import queries
 from rapport.portal.forms import ReplyForm, RequestForm
 from rapport.sla.badges import badge_html
@@ -109,6 +110,8 @@ def new_request(request: HttpRequest) -> HttpResponse:
 
         ticket = run_action(form, "body", write)
         if ticket is not None:
+            # Suggested articles opened before raising it did not deflect it.
+            policy_actions.raised_request(person)
             messages.success(request, f"Thank you. Your request #{ticket.pk} was received.")
             return redirect("portal:request", number=ticket.pk)
     return _new_page(request, form, options, request.POST.get("provider", ""), status=422)

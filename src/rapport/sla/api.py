@@ -18,7 +18,7 @@ from rapport.core.schemas import MAX_ID, Input
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
 from rapport.sla import actions
-from rapport.sla.business_time import NeverOpen, compile_calendar, from_us, to_us
+from rapport.sla.business_time import NeverOpen, OutOfReach, compile_calendar, from_us, to_us
 from rapport.sla.models import Escalation
 from rapport.sla.queries import (
     ClockView,
@@ -34,6 +34,10 @@ router = Router(tags=["service levels"])
 PriorityName = Literal["low", "normal", "high", "urgent"]
 ClockName = Literal["first_response", "next_response", "resolution"]
 MAX_MINUTES = 10_000_000
+# Previews answer for instants within this many years of now, and compute due times
+# up to this much further: a far-off date cost 9–30 s of a web worker before.
+PREVIEW_YEARS = 5
+PREVIEW_REACH_YEARS = 10
 
 
 def _me(request: HttpRequest) -> Person:
@@ -84,6 +88,10 @@ class Counts(Schema):
     achieved: int
     breached: int
     pending: int
+    not_applicable: int = Field(
+        description="Response clocks stopped by a solve or close with no provider reply: "
+        "left out of attainment"
+    )
     attainment: float | None = Field(description="achieved / (achieved + breached)")
 
 
@@ -226,13 +234,15 @@ class AgreementPreviewParams(Schema):
     at: datetime | None = Field(default=None, description="Default: now")
 
 
-def agreement_preview(agreement: Agreement, priority: int, at: datetime) -> dict[str, Any]:
+def agreement_preview(
+    agreement: Agreement, priority: int, at: datetime, until: datetime | None = None
+) -> dict[str, Any]:
     target = next((t for t in agreement.targets.all() if t.priority == priority), None)
     cal = compile_calendar(agreement.calendar)
     due: dict[str, datetime | None] = {}
     for kind in Clock.values:
         minutes = getattr(target, f"{kind}_minutes", None) if target else None
-        due[kind] = cal.add_minutes(at, minutes) if minutes else None
+        due[kind] = cal.add_minutes(at, minutes, until) if minutes else None
     return {
         "agreement": agreement.pk, "priority": Priority(priority).label, "opened_at": at,
         "time_zone": agreement.calendar.time_zone, "due": due,
@@ -240,11 +250,30 @@ def agreement_preview(agreement: Agreement, priority: int, at: datetime) -> dict
 
 
 def _aware(value: datetime | None, name: str) -> datetime:
+    """The preview's instant: aware, and within PREVIEW_YEARS of now."""
+    now = clock.now()
     if value is None:
-        return clock.now()
+        return now
     if value.tzinfo is None:
         raise Invalid("Give a time zone (e.g. 2026-03-01T09:00:00+01:00).", field=name)
+    reach = timedelta(days=365 * PREVIEW_YEARS + 2)
+    if not now - reach <= value <= now + reach:
+        raise Invalid(f"Preview a time within {PREVIEW_YEARS} years of now.", field=name)
     return value
+
+
+def _reach(start: datetime) -> datetime:
+    """How far a preview's answer may lie: the work is bounded with it."""
+    return start + timedelta(days=365 * PREVIEW_REACH_YEARS + 3)
+
+
+def _too_far(exc: NeverOpen, field: str) -> Invalid:
+    if isinstance(exc, OutOfReach):
+        return Invalid(
+            f"The answer lies more than {PREVIEW_REACH_YEARS} years ahead; "
+            "this preview stops there.", field=field,
+        )  # fmt: skip
+    return Invalid(str(exc), field="calendar")
 
 
 @router.get("/agreements/{agreement_id}/preview", response=AgreementPreviewOut,
@@ -256,10 +285,11 @@ def preview_agreement(
     priority = (
         Priority.from_name(params.priority) if params.priority else agreement.default_priority
     )
+    at = _aware(params.at, "at")
     try:
-        return agreement_preview(agreement, priority, _aware(params.at, "at"))
+        return agreement_preview(agreement, priority, at, _reach(at))
     except NeverOpen as exc:
-        raise Invalid(str(exc), field="calendar")
+        raise _too_far(exc, "calendar")
 
 
 class CalendarPreviewOut(Schema):
@@ -285,11 +315,15 @@ def preview_calendar(
     calendar = _calendar(request, calendar_id)
     start = _aware(params.start, "start")
     cal = compile_calendar(calendar)
+    until = _reach(start)
     try:
-        due = cal.add_minutes(start, params.minutes)
-        next_open = from_us(cal.next_open(to_us(start)))
+        next_open = from_us(cal.next_open(to_us(start), to_us(until)))
     except NeverOpen as exc:
-        raise Invalid(str(exc), field="calendar")
+        raise _too_far(exc, "calendar")
+    try:
+        due = cal.add_minutes(start, params.minutes, until)
+    except NeverOpen as exc:
+        raise _too_far(exc, "minutes")
     return {
         "calendar": calendar.pk, "time_zone": calendar.time_zone, "start": start,
         "minutes": params.minutes, "due_at": due, "open_at_start": cal.open_at(start),

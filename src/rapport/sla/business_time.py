@@ -16,8 +16,17 @@ Rules, all in the calendar's time zone:
   forward lasts three hours, on the night they go back five;
 * a holiday or closed date closes its whole local day, 00:00–24:00, including the
   after-midnight part of an overnight slot begun the evening before;
-* a 24×7 calendar ignores weekly hours (every day is open all day); holidays and
-  closed dates still close days if the calendar names them.
+* a date override replaces that date's hours (00:00–24:00, the same reach as a
+  closed date) with its own, whatever the weekly hours, holidays and closed dates
+  say: a Saturday opening, Christmas Eve 9–12, a holiday worked after all;
+* a break removes a range from one date's hours (a team meeting, a half day);
+* a 24×7 calendar ignores weekly hours (every day is open all day); holidays,
+  closed dates, overrides and breaks still apply if the calendar names them;
+* a slot starting inside a spring-forward gap starts that much later (02:30 on the
+  night 02:00 jumps to 03:00 is 03:30), as dateutil, pendulum and the business-time
+  libraries built on them read it; a slot ending inside the gap ends at the jump,
+  so a slot the gap swallows whole is no time at all. Midnight inside a gap (a day
+  that begins with the jump) is the jump, so an overnight slot stays unbroken.
 """
 
 from __future__ import annotations
@@ -45,6 +54,10 @@ class NeverOpen(ValueError):
     """The calendar has no open time in reach of the question."""
 
 
+class OutOfReach(NeverOpen):
+    """The answer lies past the horizon the caller allowed (a preview's bounded work)."""
+
+
 def to_us(moment: datetime) -> int:
     """An aware datetime as integer microseconds since the epoch (exact)."""
     if moment.tzinfo is None:
@@ -67,6 +80,10 @@ class CalendarSpec:
     holiday_country: str = ""
     holiday_subdivision: str = ""
     closed_ranges: tuple[tuple[date, date], ...] = ()
+    # Dates whose hours replace the weekly hours: (date, sorted merged (start, end)).
+    overrides: tuple[tuple[date, tuple[tuple[int, int], ...]], ...] = ()
+    # Ranges removed from one date's hours: (date, start, end) in minutes.
+    breaks: tuple[tuple[date, int, int], ...] = ()
 
     @classmethod
     def build(
@@ -78,6 +95,8 @@ class CalendarSpec:
         holiday_country: str = "",
         holiday_subdivision: str = "",
         closed_dates: Iterable[Mapping[str, Any]] = (),
+        date_overrides: Iterable[Mapping[str, Any]] = (),
+        breaks: Iterable[Mapping[str, Any]] = (),
     ) -> CalendarSpec:
         days: list[list[tuple[int, int]]] = [[] for _ in range(7)]
         if always_open:
@@ -98,6 +117,18 @@ class CalendarSpec:
             start_day = date.fromisoformat(str(item["start"]))
             end_day = date.fromisoformat(str(item.get("end") or item["start"]))
             ranges.append((start_day, end_day))
+        overrides: dict[date, list[tuple[int, int]]] = {}
+        for item in date_overrides:
+            hours = overrides.setdefault(date.fromisoformat(str(item["date"])), [])
+            for slot in item.get("hours") or ():
+                start, end = _minutes(slot["start"]), _minutes(slot["end"])
+                if end > start:  # within its own date: validated on the way in
+                    hours.append((start, end))
+        cuts = []
+        for item in breaks:
+            start, end = _minutes(item["start"]), _minutes(item["end"])
+            if end > start:
+                cuts.append((date.fromisoformat(str(item["date"])), start, end))
         return cls(
             time_zone=time_zone,
             always_open=always_open,
@@ -105,6 +136,8 @@ class CalendarSpec:
             holiday_country=holiday_country,
             holiday_subdivision=holiday_subdivision,
             closed_ranges=tuple(sorted(ranges)),
+            overrides=tuple(sorted((day, _merge(h)) for day, h in overrides.items())),
+            breaks=tuple(sorted(cuts)),
         )
 
     @classmethod
@@ -117,13 +150,17 @@ class CalendarSpec:
             holiday_country=calendar.holiday_country,
             holiday_subdivision=calendar.holiday_subdivision,
             closed_dates=calendar.closed_dates,
+            date_overrides=getattr(calendar, "date_overrides", None) or (),
+            breaks=getattr(calendar, "breaks", None) or (),
         )
 
     def key(self) -> str:
         return json.dumps(
             [self.time_zone, self.always_open, self.day_slots, self.holiday_country,
              self.holiday_subdivision, [(a.isoformat(), b.isoformat()) for a, b in
-                                        self.closed_ranges]]
+                                        self.closed_ranges],
+             [(d.isoformat(), h) for d, h in self.overrides],
+             [(d.isoformat(), a, b) for d, a, b in self.breaks]]
         )  # fmt: skip
 
 
@@ -142,17 +179,39 @@ def _merge(slots: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
-def local_to_us(day: date, minute: int, tz: zoneinfo.ZoneInfo) -> int:
+def _subtract(
+    slots: Iterable[tuple[int, int]], cuts: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Slots with the cut ranges removed (all in minutes of one day)."""
+    out = list(slots)
+    for cut_start, cut_end in cuts:
+        kept: list[tuple[int, int]] = []
+        for start, end in out:
+            if cut_end <= start or end <= cut_start:
+                kept.append((start, end))
+                continue
+            if start < cut_start:
+                kept.append((start, cut_start))
+            if cut_end < end:
+                kept.append((cut_end, end))
+        out = kept
+    return out
+
+
+def local_to_us(day: date, minute: int, tz: zoneinfo.ZoneInfo, *, shift_gap: bool = False) -> int:
     """The instant a local wall-clock time happens.
 
     An ambiguous time (clocks going back) is its first occurrence. A time that
-    does not exist (clocks going forward) is the moment the clocks jump, so a slot
-    starting or ending inside the gap starts or ends at the jump.
+    does not exist (clocks going forward) is the moment the clocks jump, or with
+    `shift_gap` that wall time read with the offset before the jump (02:30 in a
+    02:00→03:00 gap is 03:30): how a slot's start is read.
     """
     wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minute)
     early = to_us(wall.replace(tzinfo=tz, fold=0))
     late = to_us(wall.replace(tzinfo=tz, fold=1))
     if early <= late:  # ordinary (equal) or ambiguous (fold=0 is the first occurrence)
+        return early
+    if shift_gap:
         return early
     # In a gap: fold=1 reads the wall time with the offset after the jump (an
     # instant before it), fold=0 with the offset before (an instant after it).
@@ -179,6 +238,8 @@ def _closed_days(spec: CalendarSpec, year: int) -> set[date]:
         closed.update(holidays.country_holidays(spec.holiday_country, **kwargs).keys())
     first, last = date(year, 1, 1), date(year, 12, 31)
     for start, end in spec.closed_ranges:
+        if end < first or start > last:
+            continue
         day, stop = max(start, first), min(end, last)
         while day <= stop:
             closed.add(day)
@@ -190,20 +251,35 @@ def open_intervals_of_year(spec: CalendarSpec, year: int) -> list[tuple[int, int
     """Open intervals of one local calendar year, as sorted, merged UTC instants."""
     tz = zoneinfo.ZoneInfo(spec.time_zone)
     closed = _closed_days(spec, year)
+    overrides = {d: hours for d, hours in spec.overrides if d.year == year}
+    cuts: dict[date, list[tuple[int, int]]] = {}
+    for d, cut_start, cut_end in spec.breaks:
+        if d.year == year:
+            cuts.setdefault(d, []).append((cut_start, cut_end))
     out: list[tuple[int, int]] = []
     day = date(year, 1, 1)
     one = timedelta(days=1)
     while day.year == year:
-        if day not in closed:
-            for start, end in spec.day_slots[day.weekday()]:
-                a = local_to_us(day, start, tz)
-                b = local_to_us(day, end, tz)
-                if b <= a:
-                    continue
-                if out and a <= out[-1][1]:  # touches the previous one (e.g. at midnight)
-                    out[-1] = (out[-1][0], max(out[-1][1], b))
-                else:
-                    out.append((a, b))
+        slots: Iterable[tuple[int, int]]
+        if day in overrides:
+            slots = overrides[day]
+        elif day in closed:
+            slots = ()
+        else:
+            slots = spec.day_slots[day.weekday()]
+        if day in cuts:
+            slots = _subtract(slots, cuts[day])
+        for start, end in slots:
+            # Midnight in a gap is the jump (the day begins then); any other start
+            # in a gap shifts by the gap's length.
+            a = local_to_us(day, start, tz, shift_gap=start > 0)
+            b = local_to_us(day, end, tz)
+            if b <= a:
+                continue
+            if out and a <= out[-1][1]:  # touches the previous one (e.g. at midnight)
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
         day += one
     return out
 
@@ -272,9 +348,11 @@ class CompiledCalendar:
                 for y in range(self.last_year + 1, year + 1):
                     self._append_year(y)
 
-    def _extend(self) -> None:
+    def _extend(self, until: int | None = None) -> None:
         if self.last_year - self.first_year > MAX_YEARS:
             raise NeverOpen("The calendar has no open time within reach.")
+        if until is not None and self.range_end > until:
+            raise OutOfReach(f"The answer lies after {from_us(until):%Y-%m-%d}.")
         self._append_year(self.last_year + 1)
 
     # --- questions -----------------------------------------------------------
@@ -296,32 +374,36 @@ class CompiledCalendar:
         return i >= 0 and instant < self.ends[i]
 
     def between(self, start: int, end: int) -> int:
-        """Open microseconds in [start, end); negative when end is before start."""
-        if end < start:
-            return -self.between(end, start)
+        """Open microseconds in [start, end); zero when end is not after start (no
+        business time passes between a later start and an earlier end)."""
+        if end <= start:
+            return 0
         with self._lock:
             self.cover(start)
             self.cover(end)
             return self.total_before(end) - self.total_before(start)
 
-    def add(self, start: int, amount: int) -> int:
+    def add(self, start: int, amount: int, until: int | None = None) -> int:
         """The instant at which `amount` open microseconds have passed since `start`.
 
         It never falls inside closed time: if the amount runs out exactly at a
-        closing time, that closing time is the answer. Zero or less: `start`.
+        closing time, that closing time is the answer. Zero or less: the next open
+        instant (`start` itself if open then), so a target of nothing is due when
+        the provider could first act, never in closed time. With `until`, an answer
+        later than that raises OutOfReach rather than compile the years to it.
         """
         if amount <= 0:
-            return start
+            return self.next_open(start, until)
         with self._lock:
             self.cover(start)
             target = self.total_before(start) + amount
             while not self.cum_end or self.cum_end[-1] < target:
-                self._extend()
+                self._extend(until)
             i = bisect.bisect_left(self.cum_end, target)
             return self.starts[i] + (target - self.cum[i])
 
-    def next_open(self, instant: int) -> int:
-        """`instant` if open then, else the next opening."""
+    def next_open(self, instant: int, until: int | None = None) -> int:
+        """`instant` if open then, else the next opening (see `add` for `until`)."""
         with self._lock:
             self.cover(instant)
             while True:
@@ -330,12 +412,15 @@ class CompiledCalendar:
                     return instant
                 if i + 1 < len(self.starts):
                     return self.starts[i + 1]
-                self._extend()
+                self._extend(until)
 
     # --- datetime conveniences -----------------------------------------------
 
-    def add_minutes(self, start: datetime, minutes: float) -> datetime:
-        return from_us(self.add(to_us(start), round(minutes * MINUTE_US)))
+    def add_minutes(
+        self, start: datetime, minutes: float, until: datetime | None = None
+    ) -> datetime:
+        limit = None if until is None else to_us(until)
+        return from_us(self.add(to_us(start), round(minutes * MINUTE_US), limit))
 
     def minutes_between(self, start: datetime, end: datetime) -> float:
         return self.between(to_us(start), to_us(end)) / MINUTE_US

@@ -1,9 +1,11 @@
-"""The clocks of a ticket: applied, paused, resumed, fulfilled, breached.
+"""The arithmetic of clocks: terms, business time used, due and check times.
 
-Ticket actions call the `on_*` functions below inside their own transaction;
-every transition appends an Event (`sla_applied`, `sla_paused`, `sla_resumed`,
-`sla_fulfilled`, `sla_breached`, `sla_cancelled`, `sla_updated`), and the due
-columns of the ticket are kept current. The sweeper (`rapport.sla.sweeper`)
+Pure reads and computation; the transitions that write clocks (applied, paused,
+resumed, fulfilled, set aside, breached) live in `rapport.sla.actions.clocks`,
+which ticket actions call inside their own transaction. Every transition appends
+an Event (`sla_applied`, `sla_paused`, `sla_resumed`, `sla_fulfilled`,
+`sla_not_applicable`, `sla_breached`, `sla_cancelled`, `sla_updated`), and the
+due columns of the ticket are kept current. The sweeper (`rapport.sla.sweeper`)
 adds `sla_warning` and `sla_breached` as time passes.
 
 Rules (see README, "Service levels"):
@@ -14,7 +16,10 @@ Rules (see README, "Service levels"):
   fulfils it (one row per cycle);
 * resolution runs from creation, is fulfilled when the ticket is solved or closed,
   and runs on again, with the time it had used, when the ticket is reopened;
-* solving or closing fulfils every live clock; merging a ticket away cancels its clocks;
+* a response clock (first or next) is fulfilled only by a public provider reply:
+  solving or closing without one stops it as *not applicable* (left out of
+  attainment; a breach already recorded stays), and a reopen resumes it, with the
+  time it had used; merging a ticket away cancels its clocks;
 * a clock pauses while the ticket's status category is one the agreement lists for it;
 * a clock is breached when it used more business time than its target; a breach,
   once recorded, stays recorded.
@@ -25,13 +30,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from rapport.agreements.models import Agreement, AgreementTarget
-from rapport.core import clock as wallclock
-from rapport.core.choices import DONE_CATEGORIES, Clock, StatusCategory
+from rapport.core.choices import Clock
 from rapport.core.reference import Snapshot
-from rapport.directory.models import Person
 from rapport.sla.business_time import (
     MINUTE_US,
     CompiledCalendar,
@@ -39,8 +42,8 @@ from rapport.sla.business_time import (
     from_us,
     to_us,
 )
-from rapport.sla.models import LIVE_STATES, ClockState, TicketClock
-from rapport.tickets.models import Event, Side, Ticket
+from rapport.sla.models import ClockState, TicketClock
+from rapport.tickets.models import Event
 
 BREACH = 100
 TARGET_FIELDS = {
@@ -147,7 +150,7 @@ def used_until(used: int, running_since: int, cal: CompiledCalendar, now: int) -
     return used + max(0, cal.between(running_since, now))
 
 
-def _due(c: TicketClock, cal: CompiledCalendar) -> datetime | None:
+def due_of(c: TicketClock, cal: CompiledCalendar) -> datetime | None:
     if c.state != ClockState.RUNNING or c.running_since is None:
         return None
     left = target_us(c) - c.used_us
@@ -181,128 +184,15 @@ def next_check_us(
     return None
 
 
-def _reschedule(c: TicketClock, cal: CompiledCalendar) -> None:
-    c.due_at = _due(c, cal)
+def reschedule(c: TicketClock, cal: CompiledCalendar) -> None:
+    c.due_at = due_of(c, cal)
     c.next_check_at = next_check(c, cal, levels_of(c.agreement))
-
-
-# --- one hook's work ----------------------------------------------------------
-
-
-class _Work:
-    """The clocks of one ticket, changed in memory, then written in a few statements."""
-
-    def __init__(self, ticket: Ticket, actor: Person | None, now: datetime) -> None:
-        self.ticket, self.actor, self.now = ticket, actor, now
-        self.events: list[Event] = []
-        self.clocks: list[TicketClock] = []
-        self.changed: dict[int, TicketClock] = {}
-        self.created: list[TicketClock] = []
-
-    def load(self) -> _Work:
-        self.clocks = list(
-            TicketClock.objects.select_for_update(of=("self",))
-            .select_related("agreement__calendar")
-            .filter(ticket=self.ticket)
-            .order_by("kind", "cycle")
-        )
-        return self
-
-    def live(self, kind: str | None = None) -> list[TicketClock]:
-        return [
-            c for c in self.clocks if c.state in LIVE_STATES and (kind is None or c.kind == kind)
-        ]
-
-    def event(self, kind: str, c: TicketClock, **data: Any) -> None:
-        payload = {"clock": c.kind, "cycle": c.cycle, "target_minutes": c.target_minutes}
-        payload.update({k: _json(v) for k, v in data.items()})
-        self.events.append(
-            Event(
-                ticket=self.ticket, actor=self.actor, created_at=self.now, kind=kind,
-                field="sla", new_value=str(c.kind), data=payload,
-            )
-        )  # fmt: skip
-
-    def touch(self, c: TicketClock) -> None:
-        if c.pk is not None:
-            self.changed[c.pk] = c
-
-    # transitions ------------------------------------------------------------
-
-    def apply(self, kind: str, terms: Terms, *, cycle: int = 1) -> TicketClock:
-        category = self.ticket.status_category
-        paused = category in pauses_for(terms.agreement, kind)
-        c = TicketClock(
-            ticket=self.ticket, kind=kind, cycle=cycle, agreement=terms.agreement,
-            priority=self.ticket.priority, target_minutes=terms.targets[kind],
-            state=ClockState.PAUSED if paused else ClockState.RUNNING, started_at=self.now,
-            running_since=None if paused else self.now, used_us=0,
-        )  # fmt: skip
-        _reschedule(c, terms.calendar)
-        self.clocks.append(c)
-        self.created.append(c)
-        self.event("sla_applied", c, state=c.state, due_at=c.due_at, priority=c.priority)
-        return c
-
-    def pause(self, c: TicketClock, reason: str) -> None:
-        cal = compile_calendar(c.agreement.calendar)
-        c.used_us = used_us(c, cal, self.now)
-        c.state, c.running_since, c.due_at, c.next_check_at = ClockState.PAUSED, None, None, None
-        self.touch(c)
-        self.event("sla_paused", c, reason=reason, used_minutes=c.used_us / MINUTE_US)
-
-    def resume(self, c: TicketClock, reason: str) -> None:
-        cal = compile_calendar(c.agreement.calendar)
-        c.state, c.running_since, c.stopped_at = ClockState.RUNNING, self.now, None
-        _reschedule(c, cal)
-        self.touch(c)
-        self.event("sla_resumed", c, reason=reason, due_at=c.due_at)
-
-    def fulfil(self, c: TicketClock, reason: str) -> None:
-        cal = compile_calendar(c.agreement.calendar)
-        c.used_us = used_us(c, cal, self.now)
-        if c.used_us > target_us(c) and c.breached_at is None:
-            # Fulfilled late and the sweeper had not seen it yet: the breach is recorded now.
-            c.breached_at = c.due_at or self.now
-            c.warned_percent = BREACH
-            self.event("sla_breached", c, due_at=c.breached_at)
-        c.state, c.running_since, c.stopped_at, c.next_check_at = (
-            ClockState.FULFILLED, None, self.now, None,
-        )  # fmt: skip
-        self.touch(c)
-        self.event(
-            "sla_fulfilled", c, reason=reason, used_minutes=c.used_us / MINUTE_US,
-            breached=c.breached_at is not None,
-        )  # fmt: skip
-
-    def cancel(self, c: TicketClock, reason: str) -> None:
-        cal = compile_calendar(c.agreement.calendar)
-        c.used_us = used_us(c, cal, self.now)
-        c.state, c.running_since, c.stopped_at = ClockState.CANCELLED, None, self.now
-        c.due_at = c.next_check_at = None
-        self.touch(c)
-        self.event("sla_cancelled", c, reason=reason)
-
-    # writing ----------------------------------------------------------------
-
-    def save(self) -> None:
-        if self.created:
-            TicketClock.objects.bulk_create(self.created)
-        for c in self.changed.values():
-            c.save(update_fields=CLOCK_FIELDS)
-        if self.events:
-            Event.objects.bulk_create(self.events)
-        sync_ticket(self.ticket, self.clocks)
 
 
 CLOCK_FIELDS = [
     "agreement", "priority", "target_minutes", "state", "running_since", "used_us", "due_at",
     "breached_at", "stopped_at", "warned_percent", "next_check_at",
 ]  # fmt: skip
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def due_columns(clocks: Iterable[TicketClock]) -> dict[str, datetime | None]:
@@ -317,139 +207,8 @@ def due_columns(clocks: Iterable[TicketClock]) -> dict[str, datetime | None]:
     return columns
 
 
-def sync_ticket(ticket: Ticket, clocks: Iterable[TicketClock]) -> None:
-    """Write the ticket's due columns if they changed."""
-    columns = due_columns(clocks)
-    if all(getattr(ticket, k) == v for k, v in columns.items()):
-        return
-    Ticket.objects.filter(pk=ticket.pk).update(**columns)
-    for key, value in columns.items():
-        setattr(ticket, key, value)
-
-
-# --- hooks called by ticket actions ------------------------------------------
-
-
-def start_new_ticket(
-    ticket: Ticket, actor: Person | None, terms: Terms | None, now: datetime
-) -> tuple[list[TicketClock], list[Event]]:
-    """The clocks a new ticket starts with and their events, worked out before the
-    ticket is saved: its due columns are set here and go into its own INSERT, and the
-    caller writes the clocks and events with its own (one statement each)."""
-    if terms is None:
-        return [], []
-    work = _Work(ticket, actor, now)
-    for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
-        if kind in terms.targets:
-            work.apply(kind, terms)
-    for key, value in due_columns(work.clocks).items():
-        setattr(ticket, key, value)
-    return work.created, work.events
-
-
-def on_public_reply(ticket: Ticket, actor: Person | None, side: str) -> None:
-    """A public message: the provider's fulfils response clocks; the client's re-arms one."""
-    if ticket.agreement_id is None or side not in (Side.CLIENT, Side.PROVIDER):
-        return
-    if side == Side.CLIENT and ticket.first_response_at is None:
-        # Before the provider's first reply the first-response clock is what is owed:
-        # a client's message changes no clock (the common case of mail follow-ups).
-        return
-    work = _Work(ticket, actor, wallclock.now()).load()
-    if side == Side.PROVIDER:
-        for c in work.live(Clock.FIRST_RESPONSE) + work.live(Clock.NEXT_RESPONSE):
-            work.fulfil(c, "provider replied")
-    elif ticket.first_response_at is not None and not (
-        work.live(Clock.FIRST_RESPONSE) or work.live(Clock.NEXT_RESPONSE)
-    ):
-        # The client wrote after the provider's last reply: a reply is owed again.
-        terms = terms_for(ticket.agreement_id, ticket.priority)
-        if terms is not None and Clock.NEXT_RESPONSE in terms.targets:
-            cycles = [c.cycle for c in work.clocks if c.kind == Clock.NEXT_RESPONSE]
-            work.apply(Clock.NEXT_RESPONSE, terms, cycle=max(cycles, default=0) + 1)
-    work.save()
-
-
-def on_status_changed(
-    ticket: Ticket, actor: Person | None, old_category: str, new_category: str
-) -> None:
-    if ticket.agreement_id is None:
-        return
-    work = _Work(ticket, actor, wallclock.now()).load()
-    label = StatusCategory(new_category).label
-    if new_category in DONE_CATEGORIES:
-        for c in work.live():
-            work.fulfil(c, f"ticket {str(label).lower()}")
-        work.save()
-        return
-    if old_category in DONE_CATEGORIES:
-        resolutions = [c for c in work.clocks if c.kind == Clock.RESOLUTION]
-        if resolutions and resolutions[-1].state == ClockState.FULFILLED:
-            work.resume(resolutions[-1], "reopened")
-    for c in work.live():
-        should_pause = new_category in pauses_for(c.agreement, c.kind)
-        if c.state == ClockState.RUNNING and should_pause:
-            work.pause(c, f"status {new_category}")
-        elif c.state == ClockState.PAUSED and not should_pause:
-            work.resume(c, f"status {new_category}")
-    work.save()
-
-
-def on_terms_changed(ticket: Ticket, actor: Person | None, reason: str) -> None:
-    """Priority or agreement changed: recompute every live clock from the ticket's log."""
-    if not ticket.agreement_id and not TicketClock.objects.filter(ticket=ticket).exists():
-        return
-    work = _Work(ticket, actor, wallclock.now()).load()
-    live = work.live()
-    terms = terms_for(ticket.agreement_id, ticket.priority)
-    log = list(
-        Event.objects.filter(ticket=ticket, kind__startswith="sla_").order_by("created_at", "id")
-    )
-    for c in live:
-        target = terms.targets.get(c.kind) if terms else None
-        if terms is None or target is None:
-            work.cancel(c, reason)
-            continue
-        old_due = c.due_at
-        c.agreement, c.priority, c.target_minutes = terms.agreement, ticket.priority, target
-        cal = terms.calendar
-        c.used_us = used_from_log(c, cal, log, work.now)
-        if c.state == ClockState.RUNNING:
-            c.running_since = work.now
-        # Warnings that are no longer true under the new target may be raised again.
-        still = [
-            level for level in levels_of(c.agreement)
-            if level <= c.warned_percent and level * target_us(c) <= c.used_us * 100
-        ]  # fmt: skip
-        c.warned_percent = BREACH if c.breached_at else max(still, default=0)
-        _reschedule(c, cal)
-        work.touch(c)
-        work.event("sla_updated", c, reason=reason, old_due_at=old_due, due_at=c.due_at,
-                   priority=c.priority)  # fmt: skip
-        # The agreement's pauses may have changed too: follow the current status.
-        should_pause = ticket.status_category in pauses_for(c.agreement, c.kind)
-        if c.state == ClockState.RUNNING and should_pause:
-            work.pause(c, f"status {ticket.status_category}")
-        elif c.state == ClockState.PAUSED and not should_pause:
-            work.resume(c, f"status {ticket.status_category}")
-    if terms is not None:
-        _apply_missing(work, terms)
-    work.save()
-
-
-def _apply_missing(work: _Work, terms: Terms) -> None:
-    """Targets the new terms have and no live clock measures yet start now: the log
-    holds no time under an agreement the ticket was not under."""
-    ticket = work.ticket
-    if ticket.status_category in DONE_CATEGORIES:
-        return
-    for kind in (Clock.FIRST_RESPONSE, Clock.RESOLUTION):
-        if kind not in terms.targets or work.live(kind):
-            continue
-        if kind == Clock.FIRST_RESPONSE and ticket.first_response_at is not None:
-            continue  # answered already: nothing is owed
-        cycles = [c.cycle for c in work.clocks if c.kind == kind]
-        work.apply(kind, terms, cycle=max(cycles, default=0) + 1)
+STOPS = ("sla_paused", "sla_fulfilled", "sla_not_applicable", "sla_cancelled")
+RESPONSE_CLOCKS = (Clock.FIRST_RESPONSE, Clock.NEXT_RESPONSE)
 
 
 def used_from_log(
@@ -466,19 +225,9 @@ def used_from_log(
         )
         if starts and since is None:
             since = event.created_at
-        elif event.kind in ("sla_paused", "sla_fulfilled", "sla_cancelled") and since is not None:
+        elif event.kind in STOPS and since is not None:
             used += cal.between(to_us(since), to_us(event.created_at))
             since = None
     if since is not None:
         used += cal.between(to_us(since), to_us(now))
     return used
-
-
-def on_merged(source: Ticket, actor: Person | None) -> None:
-    """The source's thread now lives in the target: its own clocks stop without a verdict."""
-    if source.agreement_id is None:
-        return
-    work = _Work(source, actor, wallclock.now()).load()
-    for c in work.live():
-        work.cancel(c, "merged")
-    work.save()

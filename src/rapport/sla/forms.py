@@ -23,6 +23,15 @@ _CLOSED = re.compile(
     r"^(?P<start>\d{4}-\d\d-\d\d)(?:\s*\.\.\s*(?P<end>\d{4}-\d\d-\d\d))?\s*(?P<name>.*)$"
 )
 
+_SPAN = r"\d\d:\d\d\s*-\s*\d\d:\d\d"
+_OVERRIDE = re.compile(
+    rf"^(?P<date>\d{{4}}-\d\d-\d\d)\s+(?P<hours>closed|{_SPAN}(?:\s*,\s*{_SPAN})*)\s*(?P<name>.*)$",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(
+    r"^(?P<date>\d{4}-\d\d-\d\d)\s+(?P<start>\d\d:\d\d)\s*-\s*(?P<end>\d\d:\d\d)\s*(?P<name>.*)$"
+)
+
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -38,6 +47,20 @@ def closed_to_text(ranges: list[dict[str, Any]]) -> str:
         span = r["start"] if r["start"] == r["end"] else f"{r['start']}..{r['end']}"
         out.append(f"{span} {r.get('name', '')}".strip())
     return "\n".join(out)
+
+
+def overrides_to_text(overrides: list[dict[str, Any]]) -> str:
+    out = []
+    for o in overrides:
+        hours = ", ".join(f"{h['start']}-{h['end']}" for h in o.get("hours") or ()) or "closed"
+        out.append(f"{o['date']} {hours} {o.get('name', '')}".strip())
+    return "\n".join(out)
+
+
+def breaks_to_text(breaks: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{b['date']} {b['start']}-{b['end']} {b.get('name', '')}".strip() for b in breaks
+    )
 
 
 class CalendarForm(forms.Form):
@@ -57,6 +80,16 @@ class CalendarForm(forms.Form):
         required=False, widget=forms.Textarea,
         help_text="One a line: “2026-12-24..2026-12-31 Year-end shutdown” or one date.",
     )  # fmt: skip
+    date_overrides = forms.CharField(
+        required=False, widget=forms.Textarea, label="Date overrides",
+        help_text="Hours that replace the week's on one date, one a line: “2026-12-24 "
+        "09:00-12:00 Christmas Eve”, “2026-06-06 10:00-14:00, 15:00-18:00 Saturday opening”.",
+    )  # fmt: skip
+    breaks = forms.CharField(
+        required=False, widget=forms.Textarea,
+        help_text="Time taken out of one date's hours, one a line: "
+        "“2026-03-10 12:00-13:30 Team meeting”.",
+    )  # fmt: skip
 
     @classmethod
     def initial_for(cls, calendar: Calendar) -> dict[str, Any]:
@@ -67,6 +100,8 @@ class CalendarForm(forms.Form):
             "holiday_country": calendar.holiday_country,
             "holiday_subdivision": calendar.holiday_subdivision,
             "closed_dates": closed_to_text(calendar.closed_dates),
+            "date_overrides": overrides_to_text(calendar.date_overrides),
+            "breaks": breaks_to_text(calendar.breaks),
         }  # fmt: skip
 
     def clean_time_zone(self) -> str:
@@ -105,6 +140,34 @@ class CalendarForm(forms.Form):
             ranges.append({"start": start.isoformat(), "end": end.isoformat(),
                            "name": match["name"].strip()})  # fmt: skip
         return ranges
+
+    def clean_date_overrides(self) -> list[dict[str, Any]]:
+        # Dates and times are checked by the action (field errors come back from it).
+        overrides = []
+        for number, line in enumerate(_lines(self.cleaned_data["date_overrides"]), 1):
+            match = _OVERRIDE.match(line)
+            if not match:
+                raise forms.ValidationError(
+                    f"Line {number}: write “2026-12-24 09:00-12:00 Name” or “… closed Name”."
+                )
+            hours = []
+            if match["hours"].lower() != "closed":
+                for span in match["hours"].split(","):
+                    start, end = (part.strip() for part in span.split("-"))
+                    hours.append({"start": start, "end": end})
+            overrides.append({"date": match["date"], "hours": hours,
+                              "name": match["name"].strip()})  # fmt: skip
+        return overrides
+
+    def clean_breaks(self) -> list[dict[str, Any]]:
+        breaks = []
+        for number, line in enumerate(_lines(self.cleaned_data["breaks"]), 1):
+            match = _BREAK.match(line)
+            if not match:
+                raise forms.ValidationError(f"Line {number}: write “2026-03-10 12:00-13:00 Name”.")
+            breaks.append({"date": match["date"], "start": match["start"], "end": match["end"],
+                           "name": match["name"].strip()})  # fmt: skip
+        return breaks
 
 
 PRIORITIES = [p for p in sorted(Priority, reverse=True)]

@@ -17,6 +17,10 @@ class ClockState(models.TextChoices):
     # Stopped without a verdict: the ticket was merged away, or its terms no longer
     # have this target. Attainment leaves cancelled clocks out.
     CANCELLED = "cancelled", "Cancelled"
+    # A response clock stopped because the ticket was solved or closed before any
+    # public provider reply: no response was given, so it is neither met nor (unless
+    # it had run over already) breached. Attainment leaves it out; a reopen resumes it.
+    NOT_APPLICABLE = "inapplicable", "Not applicable"  # fits the 12-character column
 
 
 LIVE_STATES = (ClockState.RUNNING, ClockState.PAUSED)

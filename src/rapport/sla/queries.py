@@ -5,7 +5,10 @@ achieved / (achieved + breached). A clock is *breached* once it used more
 business time than its target, whether it is still running, paused or was
 fulfilled late; it is *achieved* when it was fulfilled within its target.
 Clocks still running within their target are *pending* and not counted yet;
-cancelled clocks (merged tickets, targets withdrawn) are never counted. Times
+cancelled clocks (merged tickets, targets withdrawn) are never counted, nor are
+response clocks stopped as *not applicable* (the ticket was solved or closed with
+no public provider reply) unless they had breached before; those are counted as
+not applicable, beside the rate. Times
 to first response and to resolution are the business time their clocks used
 (pauses excluded), over fulfilled clocks.
 """
@@ -161,6 +164,7 @@ class ClockAttainment:
     achieved: int = 0
     breached: int = 0
     pending: int = 0
+    not_applicable: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -185,6 +189,7 @@ class Attainment:
             out.achieved += item.achieved
             out.breached += item.breached
             out.pending += item.pending
+            out.not_applicable += item.not_applicable
         return out
 
 
@@ -232,8 +237,9 @@ def attainment(
         result.clocks[kind] = ClockAttainment()
     for row in rows:
         result.clocks[row["kind"]] = ClockAttainment(
-            achieved=row["achieved"], breached=row["breached"], pending=row["pending"]
-        )
+            achieved=row["achieved"], breached=row["breached"], pending=row["pending"],
+            not_applicable=row["not_applicable"],
+        )  # fmt: skip
     durations: dict[str, list[float]] = {Clock.FIRST_RESPONSE: [], Clock.RESOLUTION: []}
     for kind, used in qs.filter(state=ClockState.FULFILLED, kind__in=list(durations)).values_list(
         "kind", "used_us"
@@ -255,6 +261,7 @@ def attainment_counts(now: datetime) -> dict[str, Count]:
         "breached": Count("id", filter=breached),
         "achieved": Count("id", filter=Q(state=ClockState.FULFILLED) & ~breached),
         "pending": Count("id", filter=Q(state__in=LIVE_STATES) & ~breached),
+        "not_applicable": Count("id", filter=Q(state=ClockState.NOT_APPLICABLE) & ~breached),
     }
 
 
@@ -282,7 +289,8 @@ def _p90(values: list[float]) -> float | None:
 def attainment_dict(result: Attainment) -> dict[str, Any]:
     def one(item: ClockAttainment) -> dict[str, Any]:
         return {"achieved": item.achieved, "breached": item.breached,
-                "pending": item.pending, "attainment": item.rate}  # fmt: skip
+                "pending": item.pending, "not_applicable": item.not_applicable,
+                "attainment": item.rate}  # fmt: skip
 
     return {
         "since": result.since,

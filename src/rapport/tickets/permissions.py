@@ -51,3 +51,22 @@ def require_provider_staff(scope: Scope, ticket: Ticket, doing: str) -> None:
     require_view(scope, ticket)
     if not can_see_internal(scope, ticket):
         raise PermissionDenied(f"Only staff of the providing team can {doing}.")
+
+
+def require_terms_owner(scope: Scope, ticket: Ticket, doing: str) -> None:
+    """The agreement and priority measure the provider: only our staff set them.
+
+    On our own work that is the providing team (and the assignee, admins, managers);
+    on work handed to a vendor or contractor it is the team that handed it off. The
+    vendor's or contractor's users act on the ticket (reply, ask for information,
+    solve) but may not change the terms they are measured by.
+    """
+    require_view(scope, ticket)
+    if can_see_internal(scope, ticket):
+        return
+    if side_of(scope, ticket) == Side.PROVIDER:
+        raise PermissionDenied(
+            f"Only the team that handed this work over can {doing}; you may reply, "
+            "ask for information and solve it."
+        )
+    raise PermissionDenied(f"Only the provider's staff can {doing}.")

@@ -81,6 +81,7 @@ SLA_WORDS = {
     "sla_breached": "{clock} breached",
     "sla_warning": "{clock} at {percent} % of its target",
     "sla_cancelled": "{clock} clock cancelled",
+    "sla_not_applicable": "{clock} not applicable: closed without a reply",
     "sla_updated": "{clock} due time recomputed",
 }
 

@@ -30,13 +30,33 @@ def calendars(draw: st.DrawFn) -> CalendarSpec:
     if draw(st.booleans()):
         first = draw(st.dates(datetime(2025, 1, 1).date(), datetime(2027, 12, 31).date()))
         closed.append({"start": first, "end": first + timedelta(days=draw(st.integers(0, 20)))})
+    days = st.dates(datetime(2025, 1, 1).date(), datetime(2027, 12, 31).date())
+    overrides = []
+    for day in draw(st.lists(days, max_size=6, unique=True)):
+        hours = []
+        for _ in range(draw(st.integers(0, 2))):
+            start = draw(st.integers(0, 95)) * 15
+            end = draw(st.integers(start // 15 + 1, 96)) * 15
+            hours.append({"start": _hhmm(start), "end": _hhmm(end)})
+        overrides.append({"date": day, "hours": hours})
+    breaks = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, 95)) * 15
+        end = draw(st.integers(start // 15 + 1, 96)) * 15
+        breaks.append({"date": draw(days), "start": _hhmm(start), "end": _hhmm(end)})
     return CalendarSpec.build(
         time_zone=draw(st.sampled_from(ZONES)),
         always_open=always_open,
         weekly_hours=slots,
         holiday_country=draw(st.sampled_from(["", "DE", "US", "FR"])),
         closed_dates=closed,
+        date_overrides=overrides,
+        breaks=breaks,
     )
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02}:{minutes % 60:02}"
 
 
 instants = st.datetimes(
@@ -90,3 +110,27 @@ def test_measuring_is_additive(spec: CalendarSpec, a: datetime, b: datetime, c: 
     compiled = compile_calendar(spec)
     x, y, z = to_us(a), to_us(b), to_us(c)
     assert compiled.between(x, z) == compiled.between(x, y) + compiled.between(y, z)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars(), instants)
+def test_breaks_are_closed_and_overrides_are_their_hours(
+    spec: CalendarSpec, moment: datetime
+) -> None:
+    """Wherever a break or an override speaks for an instant, the calendar agrees."""
+    compiled = compile_calendar(spec)
+    local = moment.astimezone(compiled.tz)
+    # Skip wall times that are ambiguous or missing (DST): the rule is about the day.
+    if (
+        local.replace(tzinfo=None, fold=1).replace(tzinfo=compiled.tz).utcoffset()
+        != local.utcoffset()
+    ):
+        return
+    minute = local.hour * 60 + local.minute
+    day = local.date()
+    if any(d == day and a <= minute < b for d, a, b in spec.breaks):
+        assert not compiled.open_at(moment)
+        return
+    hours = dict(spec.overrides).get(day)
+    if hours is not None:
+        assert compiled.open_at(moment) == any(a <= minute < b for a, b in hours)

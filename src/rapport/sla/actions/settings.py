@@ -12,7 +12,8 @@ from rapport.agreements.models import Agreement
 from rapport.core.choices import Clock, Priority
 from rapport.core.errors import Invalid
 from rapport.directory.models import Person, Team
-from rapport.sla.clocks import BREACH, on_terms_changed
+from rapport.sla.actions.clocks import on_terms_changed
+from rapport.sla.clocks import BREACH
 from rapport.sla.models import LIVE_STATES, Escalation, EscalationAction, Recipient, TicketClock
 from rapport.tickets.models import Ticket
 

@@ -1,0 +1,1 @@
+"""The SQLite database backend of Rapport: Django's, with a fair share of the write lock."""

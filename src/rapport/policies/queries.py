@@ -1,0 +1,236 @@
+"""Scoped reads of the library.
+
+Who sees what:
+- staff see every published (or retired) document; a document's unpublished versions
+  only its owner, its approvers, the owning team's staff (its reviewers), managers
+  and admins;
+- clients, employees and vendor or contractor users see published articles meant
+  for them (all clients, or their organisation); employees also see documents
+  addressed to all staff; nobody outside staff sees another internal document;
+- anyone, signed in or not, sees published articles marked public.
+A document or version one may not see is "not found", never "forbidden".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from rapport.core import clock
+from rapport.core.errors import NotFound
+from rapport.core.search import terms
+from rapport.directory.queries import Scope
+from rapport.policies.models import (
+    Approver,
+    Citation,
+    ClientAudience,
+    Document,
+    DocumentTag,
+    Kind,
+    PolicyException,
+    Proposal,
+    ReadTask,
+    Status,
+    Version,
+)
+
+SHOWN = (Status.PUBLISHED, Status.RETIRED)
+UNPUBLISHED = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+
+
+def _client_articles(scope: Scope) -> Q:
+    parties = scope.client_party_ids | scope.provider_org_party_ids
+    return Q(kind=Kind.ARTICLE) & (
+        Q(client_audience=ClientAudience.ALL)
+        | Q(client_audience=ClientAudience.CHOSEN, client_orgs__party_id__in=parties)
+    )
+
+
+def visible_documents(scope: Scope) -> QuerySet[Document]:
+    # Lists need neither the search text nor the published body: leave them in the table.
+    qs = Document.objects.select_related("owner", "team", "published").defer(
+        "search_text", "published__body_md", "published__body_html"
+    )
+    if scope.sees_everything:
+        return qs
+    if scope.is_staff:
+        return qs.filter(
+            Q(published__isnull=False)
+            | Q(owner_id=scope.person_id)
+            | Q(team__party_id__in=scope.team_party_ids)
+            | Exists(
+                Approver.objects.filter(document=OuterRef("pk"), person_id=scope.person_id or 0)
+            )
+        )
+    live = Q(published__isnull=False, status=Status.PUBLISHED)
+    if scope.person_id is None:
+        return qs.filter(live, kind=Kind.ARTICLE, is_public=True)
+    seen = Q(is_public=True, kind=Kind.ARTICLE) | _client_articles(scope)
+    if scope.is_employee:
+        seen |= Q(all_staff=True)
+    # The chosen-organisations join can repeat a row: filter by id instead of DISTINCT.
+    ids = Document.objects.filter(live & seen).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def may_see_drafts(scope: Scope, document: Document, approver_ids: set[int] | None = None) -> bool:
+    if not scope.is_staff:
+        return False
+    if scope.sees_everything or document.owner_id == scope.person_id:
+        return True
+    if document.team.party_id in scope.team_party_ids:
+        return True
+    if approver_ids is None:
+        approver_ids = set(document.approvers.values_list("person_id", flat=True))
+    return scope.person_id in approver_ids
+
+
+def may_edit(scope: Scope, document: Document) -> bool:
+    return scope.is_staff and (scope.sees_everything or document.owner_id == scope.person_id)
+
+
+def get_document(scope: Scope, pk: int) -> Document:
+    document = visible_documents(scope).filter(pk=pk).first()
+    if document is None:
+        raise NotFound(f"There is no document {pk} you can see.")
+    return document
+
+
+def visible_versions(scope: Scope, document: Document) -> QuerySet[Version]:
+    qs = document.versions.select_related("author").order_by("-number")
+    if may_see_drafts(scope, document):
+        return qs
+    if not scope.is_staff:
+        return qs.filter(pk=document.published_id or 0)
+    return qs.filter(status__in=SHOWN)
+
+
+def get_version(scope: Scope, document: Document, number: int) -> Version:
+    version = visible_versions(scope, document).filter(number=number).first()
+    if version is None:
+        raise NotFound(f"There is no version {number} of this document you can see.")
+    return version
+
+
+def latest_version(document: Document) -> Version | None:
+    return document.versions.order_by("-number").first()
+
+
+def library(
+    scope: Scope,
+    *,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    tag: str = "",
+    owner: int | None = None,
+    team: int | None = None,
+) -> QuerySet[Document]:
+    qs = visible_documents(scope)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if tag:
+        qs = qs.filter(pk__in=DocumentTag.objects.filter(name=tag.lower()).values("document_id"))
+    if owner:
+        qs = qs.filter(owner_id=owner)
+    if team:
+        qs = qs.filter(Q(all_staff=True) | Q(audience_teams__id=team)).distinct()
+    return search(qs, q)
+
+
+SQLITE_IDS = "SELECT rowid FROM policies_document_fts WHERE policies_document_fts MATCH %s"
+POSTGRES_IDS = (
+    "SELECT id FROM policies_document WHERE to_tsvector('simple'::regconfig, search_text) "
+    "@@ to_tsquery('simple'::regconfig, %s)"
+)
+
+
+def search(qs: QuerySet[Document], text: str, *, any_word: bool = False) -> QuerySet[Document]:
+    """Documents of `qs` matching every word of `text` as a prefix (any word with
+    `any_word`, for suggestions from a ticket's text), through the same full-text
+    engines as ticket search (`core.search`): FTS5 on SQLite, a GIN index on PostgreSQL."""
+    words = terms(text)
+    if not words:
+        return qs
+    if connection.vendor == "postgresql":
+        query = (" | " if any_word else " & ").join(f"{w}:*" for w in words)
+        sql = POSTGRES_IDS
+    else:
+        query = (" OR " if any_word else " ").join(f'"{w}"*' for w in words)
+        sql = SQLITE_IDS
+    return qs.filter(pk__in=RawSQL(sql, (query,)))  # noqa: S611 (constant SQL, words a parameter)
+
+
+def suggestions(scope: Scope, text: str, limit: int = 5) -> list[Document]:
+    """Published articles and procedures matching a ticket's words, best first by how
+    recently they changed (FTS ranks differ between the engines; recency is shared)."""
+    qs = visible_documents(scope).filter(
+        status=Status.PUBLISHED, kind__in=(Kind.ARTICLE, Kind.PROCEDURE)
+    )
+    if not terms(text):
+        return []
+    return list(search(qs, text, any_word=True).order_by("-updated_at", "-id")[:limit])
+
+
+def proposals_of(document: Document) -> QuerySet[Proposal]:
+    return document.proposals.select_related("proposer", "ticket", "version").annotate(
+        exception_count=Count("exceptions")
+    )
+
+
+def visible_proposals(scope: Scope) -> QuerySet[Proposal]:
+    """Staff see the proposals of documents they see; others only their own."""
+    qs = Proposal.objects.select_related("document", "proposer", "ticket", "version")
+    if scope.sees_everything:
+        return qs
+    if scope.is_staff:
+        return qs.filter(document__in=visible_documents(scope).values("pk"))
+    if scope.person_id is None:
+        return qs.none()
+    return qs.filter(proposer_id=scope.person_id)
+
+
+def get_proposal(scope: Scope, pk: int) -> Proposal:
+    proposal = visible_proposals(scope).filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound(f"There is no proposal {pk} you can see.")
+    return proposal
+
+
+def recent_exceptions(document: Document, days: int = 90) -> QuerySet[PolicyException]:
+    since = clock.now() - timedelta(days=days)
+    return document.exceptions.filter(created_at__gte=since).select_related(
+        "ticket", "agent", "approver"
+    )
+
+
+def citing(document: Document) -> QuerySet[Citation]:
+    return document.citations.select_related("ticket", "person")
+
+
+def my_reading(person_id: int) -> QuerySet[ReadTask]:
+    return (
+        ReadTask.objects.filter(person_id=person_id, acknowledged_at__isnull=True)
+        .select_related("version__document")
+        .order_by("due_at", "id")
+    )
+
+
+def reviews_due(person_id: int, *, within_days: int = 30) -> QuerySet[Document]:
+    """The owner's documents whose periodic review is due within `within_days` or overdue."""
+    horizon = clock.now() + timedelta(days=within_days)
+    return Document.objects.filter(
+        owner_id=person_id, status=Status.PUBLISHED, next_review_at__lte=horizon
+    ).order_by("next_review_at", "id")
+
+
+def tasks_by_version(version: Version) -> dict[str, int]:
+    counts = version.read_tasks.aggregate(
+        total=Count("id"), done=Count("id", filter=Q(acknowledged_at__isnull=False))
+    )
+    return {"total": counts["total"] or 0, "done": counts["done"] or 0}
