@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core import clock, demo
+from rapport.core import clock
+from rapport.demo import builder as demo
 from rapport.policies import actions
 from rapport.policies.models import Document, Proposal, ReadTask, Status
 from rapport.tickets.models import Ticket
