@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.core.middleware.ProblemDetailsMiddleware",
+    # One snapshot of the reference data per request (rapport.core.fast.reference).
+    "rapport.core.fast.reference.ReferenceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,7 +182,14 @@ RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_MB", "
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_ENGINE = "rapport.core.sessions"  # database sessions, read with a prepared statement
+# The fast paths of rapport.core.fast; RAPPORT_FAST_PATHS=0 runs Django's own code
+# instead (docs/performance.md).
+RAPPORT_FAST_PATHS = os.environ.get("RAPPORT_FAST_PATHS", "1").strip().lower() not in (
+    "0",
+    "false",
+    "no",
+    "off",
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -205,6 +214,17 @@ if REDIS_URL:
     }
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+
+# Sessions live in the database. The fast path reads them with a prepared statement;
+# without it, Django's cached_db engine when the cache is shared by every process
+# (Redis), else its db engine: a per-process cache would keep a signed-out session
+# alive in the other processes.
+if RAPPORT_FAST_PATHS:
+    SESSION_ENGINE = "rapport.core.fast.sessions"
+elif REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 NINJA_PAGINATION_PER_PAGE = 25
 

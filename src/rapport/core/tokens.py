@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 
 from rapport.core import clock
 from rapport.core.errors import NotFound, PermissionDenied
+from rapport.core.fast.prepared import Prepared
 from rapport.core.models import ApiToken
-from rapport.core.prepared import Prepared
 from rapport.directory.models import Person
 
 PREFIX = "rpt_"

@@ -19,8 +19,8 @@ from django.http import QueryDict
 
 from rapport.core import search
 from rapport.core.choices import StatusCategory
+from rapport.core.fast.prepared import Prepared
 from rapport.core.pagination import paginate
-from rapport.core.prepared import Prepared
 from rapport.desk.models import SavedView
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope, provider_parties

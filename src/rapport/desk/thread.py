@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
 from rapport.desk.rows import display_name
 from rapport.desk.templatetags.rapport_ui import describe, filesize
 from rapport.directory.queries import Scope

@@ -23,7 +23,7 @@ from rapport.chain import views as chain_views
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
 from rapport.desk import sla as desk_sla
 from rapport.desk import thread as desk_thread
 from rapport.desk.access import is_htmx, me, my_scope, staff_required

@@ -30,7 +30,8 @@ from typing import Any, Protocol
 from rapport.agreements.models import Agreement, AgreementTarget
 from rapport.core import clock as wallclock
 from rapport.core.choices import DONE_CATEGORIES, Clock, StatusCategory
-from rapport.core.reference import Snapshot
+from rapport.core.fast import reference
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import Person
 from rapport.sla.business_time import (
     MINUTE_US,
@@ -88,9 +89,9 @@ def terms_of(
     agreement: Agreement | None, priority: int, ref: Snapshot | None = None
 ) -> Terms | None:
     """As `terms_for`, from an agreement in hand whose targets are prefetched (the
-    cached reference data of `rapport.agreements.queries.provider_agreements`); with
-    `ref`, the snapshot that agreement came from, its compiled calendar is kept there
-    too (working out the calendar's cache key cost as much as the clocks' arithmetic)."""
+    cached reference data of `rapport.agreements.queries.provider_agreements`). Its
+    compiled calendar is kept in the reference data of this request or task too
+    (working out the calendar's cache key cost as much as the clocks' arithmetic)."""
     if agreement is None:
         return None
     row = next((t for t in agreement.targets.all() if t.priority == priority), None)
@@ -100,10 +101,8 @@ def terms_of(
     if not targets:
         return None
     calendar = agreement.calendar
-    compiled = (
-        ref.get(("compiled_calendar", calendar.pk), lambda: compile_calendar(calendar))
-        if ref is not None
-        else None
+    compiled = (ref or reference.current()).get(
+        ("compiled_calendar", calendar.pk), lambda: compile_calendar(calendar)
     )
     return Terms(agreement=agreement, targets=targets, compiled=compiled)
 

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from rapport.core.reference import install_triggers, remove_triggers
+from rapport.core.fast.reference import install_triggers, remove_triggers
 
 
 class Migration(migrations.Migration):
@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
             ],
         ),
         # Every write to the reference tables gives the stamp a new value: see
-        # rapport.core.reference for why triggers rather than the actions alone.
+        # rapport.core.fast.reference for why triggers rather than the actions alone.
         migrations.RunPython(install_triggers, remove_triggers),
     ]

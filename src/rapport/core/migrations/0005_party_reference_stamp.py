@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from rapport.core.reference import install_later_triggers, remove_later_triggers
+from rapport.core.fast.reference import install_later_triggers, remove_later_triggers
 
 
 class Migration(migrations.Migration):
