@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, migrations
 from django.http import HttpRequest, HttpResponse
 
 from rapport.core import fast
@@ -183,17 +183,8 @@ def clear() -> None:
 
 
 # --- the triggers -----------------------------------------------------------------
-
-REFERENCE_TABLES = (
-    "tickets_status",
-    "agreements_agreement",
-    "agreements_agreementtarget",
-    "agreements_calendar",
-    "mail_mailbox",
-)
-# Tables given triggers by a later migration of their own (core 0005): parties, which
-# every new ticket names twice and which change as rarely as agreements do.
-LATER_TABLES = ("directory_party",)
+# Each app installs them on its own reference tables with a migration of its own
+# (`stamp_triggers`): core names no other app's table.
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION rapport_new_reference_stamp() RETURNS trigger AS $$
@@ -204,64 +195,66 @@ BEGIN
 END
 $$ LANGUAGE plpgsql
 """
+_OPS = ("insert", "update", "delete")
 
 
 def trigger_sql(vendor: str, table: str) -> list[str]:
-    """Statements that make every change to `table` give the stamp a new value."""
+    """Statements that make every change to `table` give the stamp a new value
+    (whatever triggers of that name were there before are replaced)."""
     if vendor == "postgresql":
         return [
-            f"DROP TRIGGER IF EXISTS {table}_reference_stamp ON {table}",
+            *drop_trigger_sql(vendor, table),
             f"CREATE TRIGGER {table}_reference_stamp AFTER INSERT OR UPDATE OR DELETE OR "
             f"TRUNCATE ON {table} FOR EACH STATEMENT "
             "EXECUTE FUNCTION rapport_new_reference_stamp()",
         ]
     if vendor == "sqlite":
-        # The table names are our own constants, never input.
+        # The table names are the migrations' constants, never input.
         return [
-            f"CREATE TRIGGER IF NOT EXISTS {table}_reference_stamp_{op.lower()} AFTER {op} ON "  # noqa: S608
-            f"{table} BEGIN UPDATE core_referencestamp SET stamp = random() WHERE id = 1; END"
-            for op in ("INSERT", "UPDATE", "DELETE")
+            *drop_trigger_sql(vendor, table),
+            *(
+                f"CREATE TRIGGER {table}_reference_stamp_{op} AFTER {op.upper()} ON "  # noqa: S608
+                f"{table} BEGIN UPDATE core_referencestamp SET stamp = random() WHERE id = 1; END"
+                for op in _OPS
+            ),
         ]
     raise NotImplementedError(f"reference stamps need triggers for {vendor}")
-
-
-def install_triggers(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(_PG_FUNCTION)
-    schema_editor.execute(
-        "INSERT INTO core_referencestamp (id, stamp) VALUES (%s, %s)", [_STAMP_ID, new_stamp()]
-    )
-    for table in REFERENCE_TABLES:
-        for statement in trigger_sql(vendor, table):
-            schema_editor.execute(statement)
 
 
 def drop_trigger_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {table}_reference_stamp ON {table}"]
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_reference_stamp_{op}"
-        for op in ("insert", "update", "delete")
-    ]
+    return [f"DROP TRIGGER IF EXISTS {table}_reference_stamp_{op}" for op in _OPS]
 
 
-def install_later_triggers(apps: Any, schema_editor: Any) -> None:
-    for table in LATER_TABLES:
-        for statement in trigger_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement)
+def install_stamp(apps: Any, schema_editor: Any) -> None:
+    """The stamp's row, and on PostgreSQL the function every table's trigger calls."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(_PG_FUNCTION)
+    schema_editor.execute(
+        "INSERT INTO core_referencestamp (id, stamp) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING",
+        [_STAMP_ID, new_stamp()],
+    )
 
 
-def remove_later_triggers(apps: Any, schema_editor: Any) -> None:
-    for table in LATER_TABLES:
-        for statement in drop_trigger_sql(schema_editor.connection.vendor, table):
-            schema_editor.execute(statement)
-
-
-def remove_triggers(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    for table in REFERENCE_TABLES:
-        for statement in drop_trigger_sql(vendor, table):
-            schema_editor.execute(statement)
-    if vendor == "postgresql":
+def remove_stamp(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS rapport_new_reference_stamp()")
+
+
+def stamp_triggers(*tables: str) -> Any:
+    """A migration operation: every write to these tables (of the migration's own app)
+    gives the stamp a new value. It replaces triggers of the same name, so a database
+    that had them from an earlier migration ends up with the same ones."""
+
+    def install(apps: Any, schema_editor: Any) -> None:
+        for table in tables:
+            for statement in trigger_sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(statement)
+
+    def remove(apps: Any, schema_editor: Any) -> None:
+        for table in tables:
+            for statement in drop_trigger_sql(schema_editor.connection.vendor, table):
+                schema_editor.execute(statement)
+
+    return migrations.RunPython(install, remove)
