@@ -93,6 +93,17 @@ TEMPLATES = [
             ],
         },
     },
+    # The desk's hot fragments (thread, history, queue rows): rapport.desk.jinja.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "rapport.desk.jinja.environment",
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
+    },
 ]
 
 # SQLite (WAL) under var/ unless DATABASE_URL names another database.

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import sign_in
 
 from rapport.core.testing import World
-from rapport.desk import thread
+from rapport.desk.queries import thread
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

@@ -267,16 +267,17 @@ def tag_names_of(ticket: Ticket) -> list[str]:
 
 
 def statuses(ticket: Ticket | None = None) -> list[Status]:
-    """Every status in order, from the reference data of this request or task (shared
-    copies: not to be modified). A ticket that came with the reference stamp
-    (`get_ticket(tags=False)`) saves the stamp's own query."""
+    """Every status in order; from the reference data of this request (shared copies:
+    not to be modified) when the ticket came with the reference stamp
+    (`get_ticket(tags=False)`), else read now."""
     stamp = getattr(ticket, "reference_stamp", None)
 
     def load() -> list[Status]:
         return list(Status.objects.order_by("position", "id"))
 
-    ref = reference.adopt(int(stamp)) if stamp else reference.current()
-    return ref.get(("statuses",), load)
+    # Without the stamp in hand, one query for the statuses costs what one for the
+    # stamp would.
+    return reference.adopt(int(stamp)).get(("statuses",), load) if stamp else load()
 
 
 def tag_names(scope: Scope) -> QuerySet[Tag]:

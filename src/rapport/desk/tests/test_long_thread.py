@@ -8,7 +8,7 @@ import re
 import pytest
 
 from rapport.core.testing import World
-from rapport.desk import thread
+from rapport.desk.queries import thread
 from rapport.desk.tests.helpers import signed_in
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
