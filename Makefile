@@ -10,9 +10,10 @@ SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
+FAST_BENCH_TICKETS ?= 20000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-sqlite-nofast test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-sqlite-nofast test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres bench-fast clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +77,12 @@ openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
 bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards
+
+## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
+## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
+## workloads with it on and off, interleaved, at FAST_BENCH_TICKETS (docs/performance.md).
+bench-fast: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/fastpaths.py --tickets $(FAST_BENCH_TICKETS)
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres

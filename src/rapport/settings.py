@@ -195,11 +195,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The fast paths of rapport.core.fast; RAPPORT_FAST_PATHS=0 runs Django's own code
 # instead (docs/performance.md).
-RAPPORT_FAST_PATHS = os.environ.get("RAPPORT_FAST_PATHS", "1").strip().lower() not in (
-    "0",
-    "false",
-    "no",
-    "off",
+RAPPORT_FAST_PATHS = os.environ.get("RAPPORT_FAST_PATHS", "1").strip().lower() not in {
+    "0", "false", "no", "off",
+}  # fmt: skip
+# Single fast paths turned off by name (prepared, rows, reference): make bench.
+RAPPORT_FAST_PATHS_OFF = frozenset(
+    name.strip() for name in os.environ.get("RAPPORT_FAST_PATHS_OFF", "").split(",") if name.strip()
 )
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -226,16 +227,15 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 
-# Sessions live in the database. The fast path reads them with a prepared statement;
-# without it, Django's cached_db engine when the cache is shared by every process
-# (Redis), else its db engine: a per-process cache would keep a signed-out session
-# alive in the other processes.
-if RAPPORT_FAST_PATHS:
-    SESSION_ENGINE = "rapport.core.fast.sessions"
-elif REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, read through the cache when every process shares it
+# (Redis); a per-process cache would keep a signed-out session alive in the other
+# processes. (A prepared session read saved ~1 ms of a ~23 ms page: under the 10 %
+# a fast path must earn, docs/performance.md.)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 NINJA_PAGINATION_PER_PAGE = 25
 

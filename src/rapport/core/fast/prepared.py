@@ -178,7 +178,7 @@ class Prepared(Generic[K]):
         self.__doc__ = build.__doc__
 
     def __call__(self, key: K, /, **params: Param) -> list[Any]:
-        if not fast.enabled():
+        if not fast.enabled("prepared"):
             return list(self.build(key, **params))
         shape = []
         for name, value in params.items():

@@ -87,7 +87,7 @@ def _store() -> dict[tuple[Any, ...], tuple[int, Any]]:
 def snapshot() -> Snapshot:
     """A new snapshot: the current stamp, in one statement (a raw cursor: the ORM
     would cost more than the query). Code asks `current()` instead."""
-    if not fast.enabled():
+    if not fast.enabled("reference"):
         return Snapshot(None, local=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT stamp FROM core_referencestamp WHERE id = %s", [_STAMP_ID])
@@ -137,7 +137,7 @@ def adopt(stamp: int) -> Snapshot:
     ambient = _ambient.get()
     if ambient is not None and ambient.snapshot is not None:
         return ambient.snapshot
-    found = Snapshot(stamp) if fast.enabled() else Snapshot(None, local=True)
+    found = Snapshot(stamp) if fast.enabled("reference") else Snapshot(None, local=True)
     if ambient is not None:
         ambient.snapshot = found
     return found

@@ -119,7 +119,7 @@ def insert(objs: Sequence[models.Model]) -> None:
     model = type(objs[0])
     fields, auto = _insert_fields(model)
     if (
-        not fast.enabled()
+        not fast.enabled("rows")
         or len(objs) * len(fields) > MAX_PARAMS
         or not connection.features.can_return_rows_from_bulk_insert
         or not _plain(model)
@@ -169,7 +169,7 @@ def update(obj: models.Model, names: Sequence[str], add: Mapping[str, int] | Non
     """Write these fields of a saved row (as `save(update_fields=names)`); `add`: numbers
     added to columns in the database (as `F(name) + n`), whatever the object holds."""
     model = type(obj)
-    if not fast.enabled():
+    if not fast.enabled("rows"):
         if names:
             obj.save(update_fields=list(names))
         if add:

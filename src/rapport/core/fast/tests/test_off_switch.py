@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore as DjangoSessions
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from rapport.core import clock
 from rapport.core.fast import reference, rows
 from rapport.core.fast.prepared import Prepared
-from rapport.core.fast.sessions import SessionStore
 from rapport.core.testing import World
 from rapport.directory import queries as directory_queries
 from rapport.directory.models import Party, PartyKind
@@ -81,13 +79,3 @@ def test_reference_data_is_read_once_per_scope_and_again_in_the_next(
         assert first is again
         # The party's row alone: no stamp is read, and no process copy is kept.
         assert len(queries) == 1
-
-
-def test_sessions_are_read_by_djangos_own_code(world: World, off: None) -> None:
-    store = DjangoSessions()
-    store["who"] = "agent"
-    store.create()
-    mine = SessionStore(store.session_key)
-    with CaptureQueriesContext(connection) as queries:
-        assert mine["who"] == "agent"
-    assert "django_session" in queries[0]["sql"]
