@@ -20,11 +20,6 @@ from rapport.tickets.models import Channel
 
 CHANNELS = dict(Channel.choices)
 PRIORITY_LABELS = {p.value: str(p.label).capitalize() for p in Priority}
-BADGES = {
-    "internal": mark_safe(f'<span class="badge note-label">{_("Internal note")}</span>'),  # noqa: S308 (our words)
-    "from-provider": mark_safe(f'<span class="badge cat-open">{_("Reply")}</span>'),  # noqa: S308 (our words)
-    "from-client": mark_safe(f'<span class="badge cat-closed">{_("Client")}</span>'),  # noqa: S308 (our words)
-}
 EARLIER = {"messages": _("Show earlier messages"), "events": _("Show earlier events")}
 
 
@@ -36,7 +31,7 @@ def _render(name: str, context: dict[str, Any]) -> SafeString:
 
 
 def messages_html(rows: Iterable[MessageRow]) -> SafeString:
-    return _render("desk/_messages.html", {"rows": rows, "badges": BADGES, "channels": CHANNELS})
+    return _render("desk/_messages.html", {"rows": rows, "channels": CHANNELS})
 
 
 def events_html(rows: Iterable[EventRow]) -> SafeString:
