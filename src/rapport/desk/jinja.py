@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from jinja2 import Environment
 
 from rapport.desk.templatetags.rapport_ui import describe, filesize, route
@@ -29,9 +29,19 @@ def when(value: datetime) -> str:
     return dateformat.format(timezone.localtime(value), WHEN_FORMAT)
 
 
+def translate(message: str, **values: Any) -> str:
+    """`_("…%(name)s…", name=value)`: Django's translation of `message`, with the values
+    put in (the template escapes the result as any other value)."""
+    text = gettext(message)
+    return text % values if values else text
+
+
 def environment(**options: Any) -> Environment:
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 (the backend turns autoescape on)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
+    env = Environment(**options)  # noqa: S701 (the backend turns autoescape on)
+    # A plain function rather than the i18n extension's `_`: that one takes the
+    # template's context, and called inside a loop it builds a new context each
+    # time (about 0.2 ms, more than the rest of a queue row).
+    env.globals["_"] = translate
     env.globals["route"] = route
     env.filters.update(when=when, filesize=filesize, describe=describe)
     return env
