@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.choices import Priority
+from rapport.desk.jinja import helpers
 from rapport.desk.queries.thread import EventRow, MessageRow
 from rapport.desk.sla import queue_cell
 from rapport.sla.queries import ClockView
@@ -26,7 +27,7 @@ EARLIER = {"messages": _("Show earlier messages"), "events": _("Show earlier eve
 def _render(name: str, context: dict[str, Any]) -> SafeString:
     # Each template is compiled once per process (Jinja2's cache); the rendered HTML
     # is escaped by the template's autoescape.
-    html = engines["jinja2"].get_template(name).render(context)
+    html = engines["jinja2"].get_template(name).render({**helpers(), **context})
     return mark_safe(html)  # noqa: S308 (escaped by the template)
 
 
