@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.core.middleware.ProblemDetailsMiddleware",
+    # One snapshot of the reference data per request (rapport.core.fast.reference).
+    "rapport.core.fast.reference.ReferenceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +97,17 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+        },
+    },
+    # The desk's hot fragments (thread, history, queue rows): rapport.desk.jinja.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "rapport.desk.jinja.environment",
+            "trim_blocks": True,
+            "lstrip_blocks": True,
         },
     },
 ]
@@ -201,7 +214,15 @@ RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_MB", "
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_ENGINE = "rapport.core.sessions"  # database sessions, read with a prepared statement
+# The fast paths of rapport.core.fast; RAPPORT_FAST_PATHS=0 runs Django's own code
+# instead (docs/performance.md).
+RAPPORT_FAST_PATHS = os.environ.get("RAPPORT_FAST_PATHS", "1").strip().lower() not in {
+    "0", "false", "no", "off",
+}  # fmt: skip
+# Single fast paths turned off by name (prepared, rows, reference): make bench.
+RAPPORT_FAST_PATHS_OFF = frozenset(
+    name.strip() for name in os.environ.get("RAPPORT_FAST_PATHS_OFF", "").split(",") if name.strip()
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -229,6 +250,16 @@ else:
     # busy timeout as the database's (huey's default is 5 s).
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
                  "timeout": 10})  # fmt: skip
+
+# Sessions live in the database, read through the cache when every process shares it
+# (Redis); a per-process cache would keep a signed-out session alive in the other
+# processes. (A prepared session read saved ~1 ms of a ~23 ms page: under the 10 %
+# a fast path must earn, docs/performance.md.)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 NINJA_PAGINATION_PER_PAGE = 25
 

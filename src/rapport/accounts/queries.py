@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from rapport.accounts.actions import PREFIX, hash_key, record_use
 from rapport.accounts.models import ApiToken
 from rapport.core import clock
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
 from rapport.directory.models import Person
 
 

@@ -28,7 +28,8 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from rapport.core import clock, rows
+from rapport.core import clock
+from rapport.core.fast import rows
 from rapport.directory.models import OrgMembership, Person, TeamMembership
 from rapport.mail.models import (
     Direction,
@@ -67,7 +68,7 @@ def after_message(message: Message, *, new_ticket: bool = False) -> None:
     """Called by the ticket actions for each new message: notify after commit."""
     if message.is_internal or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
         return
-    # Written with every message: one statement built once (see rapport.core.rows).
+    # Written with every message: one statement built once (see rapport.core.fast.rows).
     rows.insert(
         [PendingNotification(message=message, new_ticket=new_ticket, created_at=clock.now())]
     )

@@ -27,8 +27,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from rapport.core import clock, reference, rows
+from rapport.core import clock
 from rapport.core.errors import RapportError
+from rapport.core.fast import reference, rows
 from rapport.core.sanitize import clean_html, html_to_text
 from rapport.directory.models import OrgMembership, Party, Person
 from rapport.mail import routing, spool, store
@@ -148,7 +149,7 @@ def receive_many(deliveries: Sequence[Delivery], *, enqueue: bool = True) -> lis
             recipients = [r.strip().lower() for r in delivery.recipients]
             mailbox = delivery.mailbox
             if mailbox is None and recipients:
-                ref = ref or reference.snapshot()
+                ref = ref or reference.current()
                 mailbox = routing.mailbox_for(recipients, ref)
             inbound = InboundMessage(
                 raw=raw,
@@ -190,7 +191,7 @@ class _Batch:
     """
 
     def __init__(self, mails: Iterable[ParsedMail]) -> None:
-        self.ref = reference.snapshot()
+        self.ref = reference.current()
         wanted: set[str] = set()
         senders: set[str] = set()
         for mail in mails:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
-from rapport.core import reference
 from rapport.core.choices import StatusCategory
+from rapport.core.fast import reference
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Person
 from rapport.directory.queries import scope_for
@@ -32,7 +32,7 @@ def mailbox_for(recipients: list[str], ref: reference.Snapshot | None = None) ->
         return None
     # Every delivery asks this before its receipt commits: the active mailboxes come
     # from the process's copy (checked current in one small query).
-    found = (ref or reference.snapshot()).get(
+    found = (ref or reference.current()).get(
         ("active_mailboxes",),
         lambda: {m.address: m for m in Mailbox.objects.filter(is_active=True)},
     )

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
-from rapport.core import clock, rows
+from rapport.core import clock
 from rapport.core.choices import StatusCategory
 from rapport.core.errors import Conflict, Invalid, PermissionDenied, TooLarge
+from rapport.core.fast import rows
 from rapport.core.files import save_field_file
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for

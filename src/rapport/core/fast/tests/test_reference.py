@@ -9,13 +9,17 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement, AgreementTarget
-from rapport.core import clock, reference
+from rapport.core import clock
 from rapport.core.errors import Invalid
+from rapport.core.fast import reference
 from rapport.core.models import ReferenceStamp
 from rapport.directory import actions as directory
+from rapport.directory import queries as directory_queries
+from rapport.directory.models import Party
 from rapport.mail import actions as mail_actions
 from rapport.mail.models import Outcome
 from rapport.mail.testing import build, deliver, support_mailbox
@@ -132,3 +136,20 @@ def test_a_party_that_does_not_exist_is_refused_and_not_kept(world: World) -> No
     response = world.client("contact").post_json("/api/v1/tickets", body)
     assert response.status_code == 404, response.content
     assert ("party", 987_654) not in reference._store()
+
+
+def test_a_request_or_task_takes_one_snapshot_whatever_it_reads(world: World) -> None:
+    party_id = world.support.party_id
+    directory_queries.party(party_id)  # the process's copy is loaded
+    with reference.scope():
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(3):
+                directory_queries.party(party_id)
+                reference.current()
+        assert len(queries) == 1  # the stamp, once
+        # A raw write from elsewhere is seen by the next scope, not halfway through this one.
+        Party.objects.filter(pk=party_id).update(name="Support desk")
+        stale = directory_queries.party(party_id)
+        assert stale is not None and stale.name != "Support desk"
+    fresh = directory_queries.party(party_id)
+    assert fresh is not None and fresh.name == "Support desk"

@@ -22,6 +22,9 @@ sets take alike cannot be seen: keep parameters out of Python conditions.
 
 Compiled statements live on the database connection they were compiled for:
 threads never share a compiler, and a new connection compiles afresh.
+
+With fast paths off (`rapport.core.fast.enabled`), a call runs the builder's
+queryset as Django would, with the same parameters, and returns its rows as a list.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from django.db.models.query import (  # type: ignore[attr-defined]  # private, a
     get_related_populators,
 )
 from django.db.models.sql.compiler import SQLCompiler
+
+from rapport.core import fast
 
 Param = int | str | tuple[int, ...]
 K = TypeVar("K", bound=Hashable)
@@ -173,6 +178,8 @@ class Prepared(Generic[K]):
         self.__doc__ = build.__doc__
 
     def __call__(self, key: K, /, **params: Param) -> list[Any]:
+        if not fast.enabled("prepared"):
+            return list(self.build(key, **params))
         shape = []
         for name, value in params.items():
             if isinstance(value, tuple):

@@ -19,9 +19,10 @@ from django.http import QueryDict
 
 from rapport.core import search
 from rapport.core.choices import StatusCategory
+from rapport.core.fast.prepared import Prepared
 from rapport.core.pagination import paginate
-from rapport.core.prepared import Prepared
 from rapport.desk.models import SavedView
+from rapport.desk.queries.thread import display_name
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope, provider_parties
 from rapport.tickets import queries as ticket_queries
@@ -308,6 +309,8 @@ def row_values(numbers: list[int]) -> list[dict[str, Any]]:
         row = found.get(number)
         if row is not None:
             row["tags"] = tags.get(number, [])
+            row["requester"] = display_name(row, "requester")
+            row["assignee"] = display_name(row, "assignee") if row["assignee_id"] else ""
             rows.append(row)
     return rows
 

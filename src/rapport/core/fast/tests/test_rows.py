@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.core import rows
 from rapport.core.choices import Priority, StatusCategory
+from rapport.core.fast import rows
 from rapport.directory.models import Organisation, OrgKind, Party, PartyKind
 from rapport.sla.models import TicketClock
 from rapport.testing import World

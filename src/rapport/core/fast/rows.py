@@ -6,6 +6,9 @@ columns) once per process and prepare each value exactly as the ORM does
 (`pre_save`, then `get_db_prep_save`), so the rows are the ones `save()` and
 `bulk_create()` would write; like `bulk_create`, no signals are sent (Rapport has no
 business logic in signals). Anything larger falls back to `bulk_create`.
+
+With fast paths off, `insert` is `bulk_create` and `update` is `save(update_fields=...)`
+plus a queryset `update` of `F(name) + n` for the added numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import F
 from django.db.models.fields import NOT_PROVIDED, Field
+
+from rapport.core import fast
 
 # Bound parameters per statement: well under SQLite's and PostgreSQL's limits.
 MAX_PARAMS = 900
@@ -113,7 +119,8 @@ def insert(objs: Sequence[models.Model]) -> None:
     model = type(objs[0])
     fields, auto = _insert_fields(model)
     if (
-        len(objs) * len(fields) > MAX_PARAMS
+        not fast.enabled("rows")
+        or len(objs) * len(fields) > MAX_PARAMS
         or not connection.features.can_return_rows_from_bulk_insert
         or not _plain(model)
     ):
@@ -162,6 +169,14 @@ def update(obj: models.Model, names: Sequence[str], add: Mapping[str, int] | Non
     """Write these fields of a saved row (as `save(update_fields=names)`); `add`: numbers
     added to columns in the database (as `F(name) + n`), whatever the object holds."""
     model = type(obj)
+    if not fast.enabled("rows"):
+        if names:
+            obj.save(update_fields=list(names))
+        if add:
+            model._default_manager.filter(pk=obj.pk).update(
+                **{name: F(name) + n for name, n in add.items()}
+            )
+        return
     db = connections[DEFAULT_DB_ALIAS]
     key, added = tuple(names), tuple(add or ())
     params: list[Any] = [

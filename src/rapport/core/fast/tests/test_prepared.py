@@ -11,8 +11,8 @@ from django.db import connection, connections
 from django.db.models import Count, QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from rapport.core import prepared
-from rapport.core.prepared import NotPreparable, Prepared
+from rapport.core.fast import prepared
+from rapport.core.fast.prepared import NotPreparable, Prepared
 from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Message, Ticket
