@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 
 from rapport.core.errors import NotFound, PermissionDenied
 from rapport.directory.queries import Scope
-from rapport.mail.models import InboundMessage
+from rapport.mail.models import InboundMessage, MessageRef
 from rapport.tickets import queries as ticket_queries
+from rapport.tickets.models import Ticket
 
 
 def require_admin(scope: Scope) -> None:
@@ -41,3 +42,9 @@ def original_of(scope: Scope, number: int, message_id: int) -> InboundMessage:
     if found is None:
         raise NotFound(f"Message {message_id} did not come by e-mail.")
     return found
+
+
+def ticket_message_ids(ticket: Ticket, limit: int = 20) -> list[str]:
+    """The Message-IDs of a ticket's mail, oldest first: the References of a new mail."""
+    rows = MessageRef.objects.filter(ticket=ticket).order_by("-created_at", "-id")[:limit]
+    return [r.rfc_id for r in reversed(list(rows))]

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.directory.models import Person
 from rapport.mail import pipeline, store
+from rapport.mail.actions import batches
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, Outcome
 from rapport.mail.testing import SUPPORT, build
 from rapport.tickets.models import Attachment, Message, Ticket
@@ -152,7 +153,7 @@ def test_big_mail_splits_a_batch_and_threading_spans_the_parts(
 ) -> None:
     # Parsed messages of a batch sit in memory together: past BATCH_BYTES the batch
     # is placed in parts, each its own transaction.
-    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1)
+    monkeypatch.setattr(batches, "BATCH_BYTES", 1)
     opened, answer = _take_in(
         build(subject="Printer on fire", message_id="<part1@client.example>"),
         build(subject="Re: Printer on fire", in_reply_to="<part1@client.example>",

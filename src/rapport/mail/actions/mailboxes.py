@@ -10,7 +10,8 @@ from rapport.core import clock
 from rapport.core.errors import Conflict, Invalid, PermissionDenied
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import scope_for
-from rapport.mail import crypto, pipeline
+from rapport.mail import crypto
+from rapport.mail.actions import batches
 from rapport.mail.models import InboundMessage, InboundState, Mailbox
 
 _FIELDS = {
@@ -84,4 +85,4 @@ def replay(actor: Person | None, inbound: InboundMessage) -> InboundMessage:
     require_admin(actor)
     if inbound.state not in (InboundState.QUARANTINED, InboundState.RECEIVED):
         raise Conflict(f"Message {inbound.pk} is {inbound.state}; only quarantined mail replays.")
-    return pipeline.replay(inbound)
+    return batches.replay(inbound)
