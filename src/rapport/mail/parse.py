@@ -99,6 +99,9 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     report_type: str = ""
     defects: list[str] = field(default_factory=list)
+    cc_addresses: list[str] = field(default_factory=list)
+    # The parsed tree, for the bounce detectors that read the structure themselves.
+    message: Message | None = field(default=None, repr=False, compare=False)
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -151,6 +154,8 @@ def parse(
         attachments=attachments,
         report_type=str(report_type).lower() if isinstance(report_type, str) else "",
         defects=defects,
+        cc_addresses=[a.lower() for _, a in _addresses(address_headers.get("cc", ""))],
+        message=msg,
     )
 
 

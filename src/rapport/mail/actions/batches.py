@@ -18,7 +18,7 @@ from django.db.models import F
 
 from rapport.core import clock
 from rapport.core.errors import RapportError
-from rapport.mail import routing, spool, store
+from rapport.mail import routing, spam, spool, store
 from rapport.mail.actions.placing import Batch, Progress, place
 from rapport.mail.models import InboundMessage, InboundState
 from rapport.mail.parse import ParsedMail, parse
@@ -60,7 +60,8 @@ def process_many(inbound_ids: Sequence[int]) -> list[InboundMessage]:
                     parsed[inbound.pk] = _parse(inbound, spoolers)
                 except Exception as exc:
                     parsed[inbound.pk] = exc
-            done.update(_place_all(part, parsed))
+            verdicts = _spam_verdicts(part, parsed)
+            done.update(_place_all(part, parsed, verdicts))
         finally:
             for spooler in spoolers:
                 spooler.cleanup()
@@ -110,8 +111,31 @@ class _Undone(Exception):
 _Failure = tuple[Exception, Progress, ParsedMail | None]
 
 
-def _place_all(
+def _spam_verdicts(
     todo: list[InboundMessage], parsed: dict[int, ParsedMail | Exception]
+) -> dict[int, spam.Verdict]:
+    """spamd's verdict on each readable message, asked before the transaction opens (a
+    scan takes tens of milliseconds; no lock is held meanwhile). Released mail (an
+    agent said "not spam") is not asked again."""
+    if spam.address() is None:
+        return {}
+    verdicts: dict[int, spam.Verdict] = {}
+    for inbound in todo:
+        if inbound.released_at is not None or not isinstance(parsed.get(inbound.pk), ParsedMail):
+            continue
+        if inbound.raw.size > spam.MAX_BYTES:
+            continue
+        with store.open_raw(inbound.raw.path) as handle:
+            verdict = spam.check(handle.read())
+        if verdict is not None:
+            verdicts[inbound.pk] = verdict
+    return verdicts
+
+
+def _place_all(
+    todo: list[InboundMessage],
+    parsed: dict[int, ParsedMail | Exception],
+    verdicts: dict[int, spam.Verdict],
 ) -> dict[int, InboundMessage]:
     done: dict[int, InboundMessage] = {}
     failed: dict[int, _Failure] = {}
@@ -122,7 +146,7 @@ def _place_all(
         failed.clear()
         try:
             with transaction.atomic():
-                done = _place_batch(todo, parsed, failed, alone=alone, fresh=attempt > 0)
+                done = _place_batch(todo, parsed, verdicts, failed, alone=alone, fresh=attempt > 0)
             break
         except _Undone as undone:
             done = {}
@@ -144,6 +168,7 @@ def _place_all(
 def _place_batch(
     todo: list[InboundMessage],
     parsed: dict[int, ParsedMail | Exception],
+    verdicts: dict[int, spam.Verdict],
     failed: dict[int, _Failure],
     *,
     alone: bool,
@@ -157,6 +182,7 @@ def _place_batch(
         .values_list("pk", "state", "attempts")
     }
     batch = Batch(m for m in parsed.values() if isinstance(m, ParsedMail))
+    batch.spam = verdicts
     for inbound in todo:
         state, attempts = current.get(inbound.pk, ("", 0))
         if state != InboundState.RECEIVED:

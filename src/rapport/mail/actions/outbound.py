@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 
 from rapport.core import clock, rows
 from rapport.directory.models import OrgMembership, Person, TeamMembership
+from rapport.mail import bounces
 from rapport.mail.models import (
     Direction,
     InboundMessage,
@@ -253,7 +254,11 @@ def queue_mail(
     sender = mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
     sender_name = (mailbox.name if mailbox else "") or "Rapport"
     state, reason = OutboundState.QUEUED, ""
-    if Mailbox.objects.filter(address=to).exists():
+    if bounces.is_system_address(to):
+        # A null sender, MAILER-DAEMON or postmaster reads nothing and answers with
+        # another notice: mailing it can only start a loop.
+        state, reason = OutboundState.SUPPRESSED, "addressed to a mail system, not a person"
+    elif Mailbox.objects.filter(address=to).exists():
         state, reason = OutboundState.SUPPRESSED, "addressed to one of our own mailboxes"
     elif kind not in SCHEDULED_KINDS:
         recent = (

@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 
 from rapport.core import clock, reference, rows
 from rapport.core.sanitize import clean_html, html_to_text
 from rapport.directory.models import OrgMembership, Party, Person
 from rapport.mail import body as bodies
-from rapport.mail import routing
+from rapport.mail import routing, spam, store
 from rapport.mail.classify import classify
 from rapport.mail.models import (
     Direction,
@@ -26,6 +28,7 @@ from rapport.mail.models import (
     OutboundMessage,
     OutboundState,
     Outcome,
+    ThreadRoot,
 )
 from rapport.mail.parse import ParsedAttachment, ParsedMail, message_ids
 from rapport.tickets import actions as ticket_actions
@@ -60,6 +63,8 @@ class Batch:
             ).values_list("rfc_id", "ticket_id", "direction")
         }
         self.people = routing.people_by_address(senders)
+        # The spam filter's verdicts, asked before the transaction (see `spam`).
+        self.spam: dict[int, spam.Verdict] = {}
         # Their organisation memberships, for the client party of a new ticket: read
         # for all of them at the first new ticket (a batch of replies needs none).
         self._senders = list(self.people.values())
@@ -91,7 +96,7 @@ class Batch:
 
     def placed(self, inbound: InboundMessage, person: Person | None) -> None:
         if inbound.state == InboundState.PROCESSED and inbound.ticket_id is not None:
-            self.refs[inbound.rfc_id] = (inbound.ticket_id, Direction.IN)
+            self.refs.setdefault(inbound.rfc_id, (inbound.ticket_id, Direction.IN))
         if person is not None and person.email:
             self.people.setdefault(person.email.lower(), person)
 
@@ -111,30 +116,56 @@ def place(
     # for a reply, which ticket its In-Reply-To/References belong to.
     known = batch.known(mail, fresh=fresh)
     seen = known.pop(mail.message_id[:255], None)
-    if seen is not None:
-        repeat = Outcome.DUPLICATE if seen[1] == Direction.IN else Outcome.LOOP
-        _ignore(inbound, repeat, f"Message-ID seen before (#{seen[0]})", seen[0])
+    if seen is not None and seen[1] == Direction.OUT:
+        _ignore(inbound, Outcome.LOOP, f"our own Message-ID came back (#{seen[0]})", seen[0])
         return None
+    if seen is not None and _same_message(inbound, mail.message_id[:255]):
+        _ignore(inbound, Outcome.DUPLICATE, f"the same message again (#{seen[0]})", seen[0])
+        return None
+    # Another message reusing a Message-ID we received (other content, not just other
+    # relay headers) is kept and placed like any other.
+    reused = seen is not None
     # Our own addresses, statuses and agreements from the process's copy (the batch
     # checked it is current), shared with the ticket action below.
     ref = batch.ref
     own = ref.get(
         ("mailbox_addresses",), lambda: frozenset(Mailbox.objects.values_list("address", flat=True))
     )
-    outcome, reason = classify(mail, own)
-    if outcome:
+    outcome, reason = classify(mail, own, inbound.envelope_from)
+    released = inbound.released_at is not None
+    if outcome == Outcome.SPAM and not released:
+        _hold_as_spam(inbound, reason, None)
+        return None
+    if outcome and outcome != Outcome.SPAM:
         ticket_id = _ticket_of_references(mail)
         if outcome == Outcome.BOUNCE:
             _mark_bounced(mail, inbound)
         _ignore(inbound, outcome, reason, ticket_id)
         return None
+    verdict = batch.spam.get(inbound.pk)
+    if verdict is not None:
+        inbound.spam_score = verdict.score
+        if verdict.is_spam and not released:
+            _hold_as_spam(inbound, f"spam filter: score {verdict.score:g}", verdict.score)
+            return None
 
     progress.step = "route"
     mailbox = routing.choose_mailbox(inbound.mailbox, mail, ref)
     inbound.mailbox = mailbox
     person = routing.sender(mail, mailbox, inbound.envelope_from, known=batch.people)
     progress.step = "thread"
-    ticket = routing.thread(mail, person, known={k: v[0] for k, v in known.items()})
+    inbound.cc = ",".join(mail.cc_addresses)[:10_000]
+    # Placing a thread is serial: the thread's root row is locked until this
+    # transaction commits, so a second message of the thread (in this batch or in
+    # another worker) waits and then sees the ticket this one opens.
+    root_id = routing.thread_root(mail)
+    if reused and root_id == mail.message_id[:255]:
+        # A sender that gives every message the same id must not thread them together.
+        root_id = f"{inbound.raw.sha256}@reused-id.invalid"
+    root, root_ticket = _lock_thread(root_id, inbound.processed_at)
+    ticket = routing.thread(
+        mail, person, known={k: v[0] for k, v in known.items()}, root_ticket=root_ticket
+    )
 
     progress.step = "attachments"
     tokens, cids, notes = _attachments(mail.attachments, person)
@@ -162,11 +193,15 @@ def place(
         )  # fmt: skip
         ticket, message_pk = opened.ticket, opened.message.pk
         inbound.outcome = Outcome.TICKET
-    # The two rows every placed message writes, by statements built once (rows).
-    rows.insert([MessageRef(
-        rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,
-        direction=Direction.IN, created_at=inbound.processed_at,
-    )])  # fmt: skip
+    if root_ticket is None:
+        ThreadRoot.objects.filter(pk=root, ticket__isnull=True).update(ticket=ticket)
+    # The two rows every placed message writes, by statements built once (rows); a
+    # reused Message-ID keeps threading to the ticket that first had it.
+    if not reused:
+        rows.insert([MessageRef(
+            rfc_id=mail.message_id[:255], ticket=ticket, message_id=message_pk,
+            direction=Direction.IN, created_at=inbound.processed_at,
+        )])  # fmt: skip
     inbound.ticket = ticket
     inbound.message_id = message_pk
     inbound.state = InboundState.PROCESSED
@@ -177,7 +212,7 @@ def place(
 
 _PLACED_FIELDS = [
     "rfc_id", "sender", "subject", "attempts", "processed_at", "mailbox", "state", "outcome",
-    "reason",
+    "reason", "cc", "spam_score",
 ]  # fmt: skip
 _PLACED_AS_MESSAGE = [*_PLACED_FIELDS, "ticket", "message", "full_text", "full_html"]
 
@@ -188,6 +223,47 @@ def _ignore(inbound: InboundMessage, outcome: str, reason: str, ticket_id: int |
     inbound.reason = reason
     inbound.ticket_id = ticket_id
     inbound.save(update_fields=[*_PLACED_FIELDS, "ticket"])
+
+
+def _hold_as_spam(inbound: InboundMessage, reason: str, score: float | None) -> None:
+    """Spam waits for an agent's review (released or confirmed), never deleted."""
+    inbound.state = InboundState.SPAM
+    inbound.outcome = Outcome.SPAM
+    inbound.reason = reason
+    inbound.spam_score = score
+    inbound.save(update_fields=_PLACED_FIELDS)
+
+
+def _same_message(inbound: InboundMessage, rfc_id: str) -> bool:
+    """Whether an earlier delivery with this Message-ID had the same content, apart
+    from the trace headers relays add (the very same bytes never get this far: the
+    intake keeps them once). Asked only on a Message-ID collision, which is rare."""
+    earlier = (
+        InboundMessage.objects.filter(rfc_id=rfc_id, state=InboundState.PROCESSED)
+        .exclude(pk=inbound.pk)
+        .select_related("raw")
+        .order_by("id")
+    )
+    mine = store.content_digest(inbound.raw.path)
+    return any(store.content_digest(e.raw.path) == mine for e in earlier[:5])
+
+
+def _lock_thread(rfc_id: str, now: datetime) -> tuple[int, int | None]:
+    """Lock the thread's root row, made if missing: (its id, the ticket it opened).
+
+    One statement: the upsert takes the row lock on PostgreSQL (a concurrent placer
+    of the same thread waits here until this transaction ends, then reads the
+    ticket it opened); SQLite's IMMEDIATE transactions are serial already."""
+    table = connection.ops.quote_name(ThreadRoot._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (rfc_id, created_at) VALUES (%s, %s) "  # noqa: S608 - our table
+            "ON CONFLICT (rfc_id) DO UPDATE SET rfc_id = EXCLUDED.rfc_id "
+            "RETURNING id, ticket_id",
+            [rfc_id, connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]), row[1]
 
 
 def _ticket_of_references(mail: ParsedMail) -> int | None:
