@@ -180,7 +180,7 @@ def place(
     if ticket is not None:
         message_pk = ticket_actions.reply(
             None, ticket, body=body, body_is_html=is_html, attachments=tokens,
-            channel=Channel.EMAIL, author=person,
+            channel=Channel.EMAIL, author=person, author_may_add=True,
         ).pk  # fmt: skip
         inbound.outcome = Outcome.REPLY
     else:
