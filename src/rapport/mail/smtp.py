@@ -141,10 +141,13 @@ class Listener(Controller):
         )
 
     def factory(self) -> SMTP:
-        server_class = LMTP if self.lmtp else SMTP
-        server = server_class(self.handler, **self.SMTP_kwargs)
+        base = LMTP if self.lmtp else SMTP
         # RFC 5321 caps a line at 998 octets, but real mail systems send longer ones
         # (HTML on one line, long base64): accepted up to RAPPORT_MAIL_MAX_LINE and
-        # stored byte for byte. aiosmtpd reads the DATA lines with this limit.
-        server.line_length_limit = settings.RAPPORT_MAIL_MAX_LINE
+        # stored byte for byte. aiosmtpd sizes its stream reader from the class
+        # attribute when the server is made, so the limit is set on a subclass.
+        server_class = type(
+            base.__name__, (base,), {"line_length_limit": settings.RAPPORT_MAIL_MAX_LINE}
+        )
+        server: SMTP = server_class(self.handler, **self.SMTP_kwargs)
         return server

@@ -54,7 +54,7 @@ def _work(inbound_id: int, start: threading.Barrier, errors: list[BaseException]
         connection.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_placing_one_thread_at_once_open_one_ticket(mailbox: Mailbox) -> None:
     errors: list[BaseException] = []
     for n in range(3):
