@@ -34,7 +34,8 @@ def _check(mailbox: Mailbox) -> None:
     org: Organisation | None = mailbox.unknown_sender_organisation
     if org is not None and org.kind != OrgKind.CUSTOMER:
         raise Invalid(
-            "Unknown senders can only join a customer organisation.", field="organisation"
+            "Unknown senders can only join a customer organisation.",
+            field="unknown_sender_organisation",
         )
 
 

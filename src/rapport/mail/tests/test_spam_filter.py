@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from rapport.core.errors import PermissionDenied
 from rapport.core.testing import World
@@ -90,3 +90,28 @@ def test_an_unreachable_spamd_loses_no_mail(mailbox: Mailbox) -> None:
         inbound = deliver(build(text=HAM), mailbox)
         assert inbound.outcome == Outcome.TICKET
         assert "not answering" in spam.status()
+
+
+def test_agents_review_held_spam_on_its_page(filtered: str, mailbox: Mailbox, world: World) -> None:
+    held = deliver(build(subject="Prize waiting", text=f"{HAM}\n{GTUBE}\n"), mailbox)
+    browser = Client()
+    browser.force_login(world.agent)
+    page = browser.get("/settings/mail/spam").content.decode()
+    assert "Prize waiting" in page and "Every inbound message is checked by spamd" in page
+    response = browser.post(f"/settings/mail/spam/{held.pk}/not-spam")
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert (held.state, held.outcome) == (InboundState.PROCESSED, Outcome.TICKET)
+    assert f'data-held="{held.pk}"' not in browser.get("/settings/mail/spam").content.decode()
+
+
+def test_agents_mark_spam_through_the_api(filtered: str, mailbox: Mailbox, world: World) -> None:
+    placed = deliver(build(text=HAM), mailbox)
+    api = world.client("agent")
+    response = api.post(f"/api/v1/mail/inbound/{placed.pk}/spam")
+    assert response.status_code == 200, response.content
+    assert response.json()["spam_feedback"] == "spam"
+    held = deliver(build(subject="Offer", text=f"{GTUBE}\n"), mailbox)
+    listed = api.get("/api/v1/mail/spam").json()["items"]
+    assert [i["id"] for i in listed] == [held.pk]
+    assert world.client("contact").get("/api/v1/mail/spam").status_code == 403
