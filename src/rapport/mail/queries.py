@@ -52,6 +52,7 @@ def get_for_review(scope: Scope, inbound_id: int) -> InboundMessage:
     found = (
         InboundMessage.objects.select_related("raw", "mailbox", "ticket")
         .filter(pk=inbound_id)
+        .order_by()
         .first()
     )
     if found is None or (found.state != InboundState.SPAM and found.ticket is None):
