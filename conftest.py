@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from rapport.core.testing import World, build_world
+from rapport.testing import World, build_world
 from rapport.mail.testing import SmtpSink
 
 

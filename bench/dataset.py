@@ -17,9 +17,9 @@ from itertools import accumulate
 
 from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement
-from rapport.core.testing import World, build_world
 from rapport.directory import actions as directory
 from rapport.directory.models import Party, Person, Team
+from rapport.testing import World, build_world
 from rapport.tickets.models import Status, Tag
 
 DAY = 86_400.0

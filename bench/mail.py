@@ -169,9 +169,9 @@ class Plan:
 
 
 def ingest(count: int, seed: int, batch: int = 0) -> dict[str, object]:
-    from rapport.core.testing import build_world
     from rapport.mail import actions, pipeline
     from rapport.mail.models import Outcome
+    from rapport.testing import build_world
 
     batch = batch or pipeline.BATCH
     world = build_world()

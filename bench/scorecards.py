@@ -46,10 +46,10 @@ def percentile(samples: list[float], share: float) -> float:
 def seed(tickets: int) -> None:
     from django.db import connection
 
-    from rapport.core.testing import build_world
     from rapport.directory import actions as directory
     from rapport.sla.models import TicketClock
     from rapport.surveys.models import Survey
+    from rapport.testing import build_world
     from rapport.tickets.models import Status, Ticket
 
     world = build_world()

@@ -103,8 +103,8 @@ def due_times(tickets: int) -> tuple[float, float, float]:
 def seed(tickets: int) -> None:
     from django.db import connection
 
-    from rapport.core.testing import build_world
     from rapport.sla.models import TicketClock
+    from rapport.testing import build_world
     from rapport.tickets.models import Status, Ticket
 
     world = build_world()

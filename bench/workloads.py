@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.dataset import COMMON_WORD, RARE_WORD, Directory
-from rapport.core import tokens
+from rapport.accounts import actions as accounts
 from rapport.directory.models import Person
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
@@ -43,7 +43,7 @@ class Workload:
 
 
 def client_for(person: Person) -> Client:
-    _, key = tokens.create_token(None, person, name="bench")
+    _, key = accounts.create_token(None, person, name="bench")
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from rapport.core import tokens
-from rapport.core.management.commands.openapi import openapi_document
-from rapport.core.notifications import notify
-from rapport.core.testing import World
+from rapport.accounts import actions as accounts
+from rapport.api.management.commands.openapi import openapi_document
+from rapport.notifications.actions import notify
+from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.wsgi import application
 
@@ -68,7 +68,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     ticket_actions.reply(
         world.agent, ticket, body="Manual attached.", attachments=[attachment.token.hex]
     )
-    spare, _ = tokens.create_token(None, person, name="spare")
+    spare, _ = accounts.create_token(None, person, name="spare")
     (notification,) = notify([person], "sla_warning", ticket, "First response due soon.")
     from rapport.mail.testing import build, deliver, support_mailbox
 
@@ -117,7 +117,7 @@ def assert_answer(response: Any) -> None:
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_fuzz(label: str, role: str, world: World, in_process_wsgi: None) -> None:
     operation = OPERATIONS[label]
-    _, key = tokens.create_token(None, world.people[role], name="fuzz")
+    _, key = accounts.create_token(None, world.people[role], name="fuzz")
     auth = {"Authorization": f"Bearer {key}"}
     ids = real_ids(world, role)
     path_names = {p.name for p in operation.path_parameters}

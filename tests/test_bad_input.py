@@ -13,11 +13,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from rapport.accounts import actions as accounts
+from rapport.accounts.models import ApiToken
 from rapport.api.api import api
-from rapport.core import tokens
-from rapport.core.models import ApiToken
-from rapport.core.testing import ApiClient, World
 from rapport.directory import actions as directory
+from rapport.testing import ApiClient, World
 from rapport.tickets.models import Attachment, Event, Message, Ticket
 
 PROBLEM = "application/problem+json"
@@ -295,7 +295,7 @@ def _detail_paths() -> list[tuple[str, str]]:
 def _known_ids(world: World) -> dict[str, int]:
     ticket = world.ticket("contact")
     other = world.ticket("colleague")
-    admin_token, _ = tokens.create_token(None, world.admin)
+    admin_token, _ = accounts.create_token(None, world.admin)
     reply = world.client("agent").post(
         "/api/v1/uploads", {"file": SimpleUploadedFile("a.txt", b"a")}
     )
@@ -469,7 +469,7 @@ def test_a_bogus_bearer_token_is_a_401(world: World, authorization: str) -> None
 
 
 def test_a_revoked_token_is_a_401(world: World) -> None:
-    token, key = tokens.create_token(None, world.agent)
+    token, key = accounts.create_token(None, world.agent)
     client = ApiClient(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert client.get("/api/v1/me").status_code == 200
     assert client.delete(f"/api/v1/tokens/{token.pk}").status_code == 204

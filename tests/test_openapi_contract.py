@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.test import Client
 
-from rapport.core.management.commands.openapi import openapi_document
+from rapport.api.management.commands.openapi import openapi_document
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 

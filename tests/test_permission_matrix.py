@@ -28,14 +28,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 
+from rapport.accounts import actions as accounts
+from rapport.accounts.models import ApiToken
 from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Calendar
 from rapport.api.api import api
-from rapport.core import tokens
 from rapport.core.choices import StatusCategory
-from rapport.core.models import ApiToken, Notification
-from rapport.core.notifications import notify
-from rapport.core.testing import ROLES, ApiClient, World, build_world
+from rapport.notifications.actions import notify
+from rapport.notifications.models import Notification
+from rapport.testing import ROLES, ApiClient, World, build_world
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Attachment, Ticket
 
@@ -118,7 +119,7 @@ def build_matrix_world() -> Ctx:
     ticket_actions.reply(p["vendor_user"], tickets["vendor"], body="Technician booked.")
     ticket_actions.tag(p["agent"], tickets["contact"], ["vip"])
     ticket_actions.tag(p["agent"], tickets["other"], ["initech-legal"])
-    spare, _ = tokens.create_token(None, p["contact"], name="spare")
+    spare, _ = accounts.create_token(None, p["contact"], name="spare")
     private = agreement_actions.create_calendar(None, name="Night shift", always_open=True)
     ctx = Ctx(
         world=w,

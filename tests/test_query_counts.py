@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rapport.agreements import actions as agreement_actions
-from rapport.core.testing import World
 from rapport.directory import actions as directory
+from rapport.testing import World
 from rapport.tickets import actions
 
 

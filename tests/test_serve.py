@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from rapport.core.demo import PASSWORD
+from rapport.demo.builder import PASSWORD
 
 
 def _free_port() -> int:

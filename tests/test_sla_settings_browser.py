@@ -11,7 +11,7 @@ from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rapport.agreements.models import AgreementTarget, Calendar
-from rapport.core.testing import PASSWORD, build_world
+from rapport.testing import PASSWORD, build_world
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rapport.core.testing import World
 from rapport.desk import actions as desk_actions
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

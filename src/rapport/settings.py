@@ -42,6 +42,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth: its `createsuperuser` makes an admin of the product.
+    "rapport.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "rapport.directory",
     "rapport.agreements",
     "rapport.tickets",
+    "rapport.notifications",
     "rapport.sla",
     "rapport.mail",
     "rapport.api",
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
     "rapport.chain",
     "rapport.surveys",
     "rapport.scorecards",
+    "rapport.demo",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rapport.accounts import views as accounts
 from rapport.api.api import api
 from rapport.core import views
 from rapport.core.forms import ThrottledAuthenticationForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", accounts.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -18,12 +19,12 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("account/", views.account, name="account"),
+    path("account/", accounts.account, name="account"),
     path("desk/", include("rapport.desk.urls")),
     path("portal/", include("rapport.portal.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("tokens/new", views.token_create, name="token-create"),
-    path("tokens/<int:token_id>/revoke", views.token_revoke, name="token-revoke"),
+    path("tokens/new", accounts.token_create, name="token-create"),
+    path("tokens/<int:token_id>/revoke", accounts.token_revoke, name="token-revoke"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),

@@ -10,7 +10,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
-from rapport.core.testing import PASSWORD
+from rapport.testing import PASSWORD
 
 CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [

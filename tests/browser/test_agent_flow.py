@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.conftest import screenshot, sign_in
 
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Message, Ticket
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -149,12 +149,22 @@ def update_calendar(actor: Person | None, calendar: Calendar, **changes: Any) ->
     return calendar
 
 
-def _follow_on_clocks(agreement_ids: Iterable[int]) -> None:
-    """Running clocks are due by the old terms: recompute them once this commits."""
-    from rapport.sla.actions import schedule_recompute  # the SLA engine builds on agreements
+# Called with an agreement's id whenever its terms (targets, pauses, calendar) change.
+# The SLA engine builds on agreements, so it subscribes (`SlaConfig.ready`) rather than
+# being called from here by name.
+_terms_changed: dict[str, Callable[[int], None]] = {}
 
+
+def on_terms_changed(name: str, follow: Callable[[int], None]) -> None:
+    """Subscribe `follow(agreement_id)` (replacing any earlier one of the same name)."""
+    _terms_changed[name] = follow
+
+
+def _follow_on_clocks(agreement_ids: Iterable[int]) -> None:
+    """Running clocks are due by the old terms: tell whoever keeps them."""
     for agreement_id in agreement_ids:
-        schedule_recompute(agreement_id)
+        for follow in _terms_changed.values():
+            follow(agreement_id)
 
 
 def _clean_pauses(pauses: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:

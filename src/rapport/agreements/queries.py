@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Case, Q, QuerySet, When
 
@@ -125,3 +126,9 @@ def _match_in(
         if everyone is not None:
             return everyone, "agreement with the whole organisation"
     return None, f"no active agreement between {client.name} and {provider.name}"
+
+
+def serving_providers(client_party_ids: frozenset[int]) -> QuerySet[Any]:
+    """The parties serving these clients under any agreement (a subquery of provider ids);
+    the directory's visibility asks this through `register_serving_providers`."""
+    return Agreement.objects.filter(client_id__in=client_party_ids).values("provider_id")

@@ -8,15 +8,15 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from rapport import __version__
+from rapport.accounts.api import router as tokens_router
+from rapport.accounts.auth import api_auth
 from rapport.agreements.api import router as agreements_router
 from rapport.chain.api import router as chain_router
-from rapport.core.api import router as tokens_router
-from rapport.core.auth import api_auth
 from rapport.core.errors import RapportError
-from rapport.core.notifications_api import router as notifications_router
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
 from rapport.mail.api import router as mail_router
+from rapport.notifications.api import router as notifications_router
 from rapport.scorecards.api import router as scorecards_router
 from rapport.sla.api import router as sla_router
 from rapport.surveys.api import router as surveys_router

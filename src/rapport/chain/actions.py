@@ -13,9 +13,9 @@ from rapport.chain.models import WAITING_SLUG, HandOff
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES, StatusCategory
 from rapport.core.errors import Conflict, Invalid
-from rapport.core.notifications import notify
-from rapport.directory.models import Party, Person
+from rapport.directory.models import Party, Person, TeamMembership, TeamRole
 from rapport.directory.queries import scope_for
+from rapport.notifications.actions import notify
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Event, Message, Status, Ticket
 from rapport.tickets.permissions import require_provider_staff
@@ -93,8 +93,6 @@ def hand_off(
 
 def _provider_people(ticket: Ticket) -> list[Person]:
     """Team leads of an internal provider; a vendor's users hear by the ticket's mail."""
-    from rapport.directory.models import TeamMembership, TeamRole
-
     leads = TeamMembership.objects.filter(
         team__party_id=ticket.provider_party_id, role=TeamRole.LEAD
     ).select_related("person")

@@ -25,7 +25,7 @@ from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound, RapportError
 from rapport.core.pagination import paginate
-from rapport.desk.access import me, my_scope, staff_required
+from rapport.directory.access import me, my_scope, staff_required
 from rapport.directory.models import Party, PartyKind
 from rapport.directory.queries import Scope
 from rapport.tickets import queries as ticket_queries

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rapport.core.models import ApiToken, Heartbeat
+from rapport.core.models import Heartbeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,12 +20,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("prefix", "person", "name", "created_at", "last_used_at", "revoked_at")
-    exclude = ("key_hash",)
 
 
 @admin.register(Heartbeat)

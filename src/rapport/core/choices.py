@@ -35,6 +35,20 @@ class StatusCategory(models.TextChoices):
 ACTIVE_CATEGORIES = (StatusCategory.OPEN, StatusCategory.PENDING_CLIENT, StatusCategory.ON_HOLD)
 DONE_CATEGORIES = (StatusCategory.SOLVED, StatusCategory.CLOSED)
 
+# A status category as a client would say it (the portal, the chain's client view).
+PLAIN_STATUS = {
+    StatusCategory.OPEN.value: "We're working on it",
+    StatusCategory.PENDING_CLIENT.value: "Waiting for your reply",
+    StatusCategory.ON_HOLD.value: "On hold",
+    StatusCategory.SOLVED.value: "Resolved",
+    StatusCategory.CLOSED.value: "Closed",
+}
+
+
+def plain_status(category: str) -> str:
+    """A status as a client would say it."""
+    return PLAIN_STATUS.get(category, category)
+
 
 class Clock(models.TextChoices):
     FIRST_RESPONSE = "first_response", "First response"

@@ -13,10 +13,6 @@ from rapport.core.models import Heartbeat
 WORKER_STALE_AFTER = timedelta(minutes=3)
 
 
-def beat(name: str) -> None:
-    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": clock.now()})
-
-
 def check() -> tuple[bool, dict[str, Any]]:
     """(healthy, report). Unhealthy only when the database is unreachable;
     a silent worker is reported as degraded, since the web still serves."""

@@ -26,7 +26,6 @@ from rapport.core.errors import NotFound
 from rapport.core.prepared import Prepared
 from rapport.desk import sla as desk_sla
 from rapport.desk import thread as desk_thread
-from rapport.desk.access import is_htmx, me, my_scope, staff_required
 from rapport.desk.forms import (
     PRIORITY_CHOICES,
     AgreementForm,
@@ -39,6 +38,7 @@ from rapport.desk.forms import (
     SubjectForm,
     TagForm,
 )
+from rapport.directory.access import is_htmx, me, my_scope, staff_required
 from rapport.directory.models import Person, StaffRole
 from rapport.directory.queries import Scope
 from rapport.tickets import actions

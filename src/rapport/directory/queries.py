@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,24 @@ def own_organisation() -> Organisation | None:
     return Organisation.objects.filter(kind=OrgKind.OWN).select_related("party").first()
 
 
+# Who serves whom is written in agreements, a layer above the directory. The agreements
+# app registers the subquery (`AgreementsConfig.ready`), so outside contacts see the teams
+# and parties that serve them without the directory importing agreements.
+ServingProviders = Callable[[frozenset[int]], "QuerySet[Any]"]
+_serving_providers: list[ServingProviders] = []
+
+
+def register_serving_providers(subquery: ServingProviders) -> None:
+    """`subquery(client_party_ids)`: a values() queryset of the parties serving them."""
+    _serving_providers[:] = [subquery]
+
+
+def _serving(client_party_ids: frozenset[int]) -> QuerySet[Any]:
+    if not _serving_providers:
+        return Party.objects.none().values("pk")  # no agreements installed: nobody serves
+    return _serving_providers[0](client_party_ids)
+
+
 def visible_organisations(scope: Scope) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("party").order_by("name", "id")
     if scope.is_staff:
@@ -153,10 +172,7 @@ def visible_teams(scope: Scope) -> QuerySet[Team]:
     qs = Team.objects.select_related("party").order_by("name", "id")
     if scope.is_employee:
         return qs
-    from rapport.agreements.models import Agreement
-
-    serving = Agreement.objects.filter(client_id__in=scope.client_party_ids).values("provider_id")
-    return qs.filter(party_id__in=serving)
+    return qs.filter(party_id__in=_serving(scope.client_party_ids))
 
 
 def visible_people(scope: Scope) -> QuerySet[Person]:
@@ -175,13 +191,10 @@ def visible_parties(scope: Scope) -> QuerySet[Party]:
     qs = Party.objects.order_by("name", "id")
     if scope.is_staff:
         return qs
-    from rapport.agreements.models import Agreement
-
-    serving = Agreement.objects.filter(client_id__in=scope.client_party_ids).values("provider_id")
     return qs.filter(
         Q(pk__in=scope.client_party_ids | scope.provider_org_party_ids)
         | Q(pk__in=visible_teams(scope).values("party_id"))
-        | Q(pk__in=serving)
+        | Q(pk__in=_serving(scope.client_party_ids))
     )
 
 

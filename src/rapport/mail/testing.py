@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from rapport.core.testing import World
 from rapport.mail import actions, pipeline
 from rapport.mail.models import InboundMessage, Mailbox
+from rapport.testing import World
 
 SUPPORT = "support@rapport.test"
 

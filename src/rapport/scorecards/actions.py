@@ -1,9 +1,10 @@
-"""The only writers of weighted scorecards and their review ratings."""
+"""The only writers of the scorecards: weighted scorecards and their review ratings, the
+nightly derived figures, and the record of digests sent."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,15 @@ from rapport.core import clock
 from rapport.core.errors import Invalid, PermissionDenied
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import scope_for
-from rapport.scorecards.models import Criterion, ManualRating, WeightedScorecard
+from rapport.scorecards.models import (
+    BacklogSnapshot,
+    Criterion,
+    DailyFigures,
+    DigestSent,
+    ManualRating,
+    RolledUpDay,
+    WeightedScorecard,
+)
 from rapport.scorecards.periods import KINDS, period_containing
 from rapport.scorecards.weighted import SCORABLE, TIME_METRICS
 
@@ -116,3 +125,29 @@ def rate(
                   "rated_at": clock.now()},
     )  # fmt: skip
     return row
+
+
+# --- derived figures and digests (the system writes these; no person acts) ----------
+
+
+def store_day(day: date, rows: Sequence[DailyFigures], computed_at: datetime) -> None:
+    """Replace one UTC day's rolled-up figures (the caller holds the transaction, so a
+    reader sees the old day or the new one, never half)."""
+    DailyFigures.objects.filter(day=day).delete()
+    DailyFigures.objects.bulk_create(rows, batch_size=500)
+    RolledUpDay.objects.update_or_create(day=day, defaults={"computed_at": computed_at})
+
+
+def store_backlog(day: date, rows: Sequence[BacklogSnapshot]) -> None:
+    """Replace the backlog snapshot taken at 00:00 UTC of `day`."""
+    BacklogSnapshot.objects.filter(day=day).delete()
+    BacklogSnapshot.objects.bulk_create(rows, batch_size=500)
+
+
+def record_digest(provider: Party, kind: str, period_start: date, recipients: list[str]) -> None:
+    """Note that a digest goes out. Its row is unique per provider and period, so a second
+    scheduler run raises IntegrityError here and mails nobody twice."""
+    DigestSent.objects.create(
+        provider=provider, period_kind=kind, period_start=period_start,
+        recipients=recipients, sent_at=clock.now(),
+    )  # fmt: skip

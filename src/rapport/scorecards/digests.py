@@ -25,8 +25,8 @@ from rapport.directory.models import (
     TeamRole,
 )
 from rapport.directory.queries import Scope
-from rapport.scorecards import charts, engine
-from rapport.scorecards.models import DigestSent
+from rapport.mail.outbound import queue_mail
+from rapport.scorecards import actions, charts, engine
 from rapport.scorecards.periods import Period, last_periods, period_containing
 
 SYSTEM = Scope(person_id=None, staff_role="admin")
@@ -86,8 +86,6 @@ def _agents_of(provider: Party) -> set[int]:
 
 def send_digests(kind: str, day: date | None = None) -> int:
     """Mail the digests of the last complete `kind` period before `day`; how many."""
-    from rapport.mail.outbound import queue_mail
-
     today = day or clock.now().date()
     period = period_containing(kind, today).previous()
     active = engine.roll_up(engine.collect(period.since, period.until), "provider")
@@ -98,10 +96,7 @@ def send_digests(kind: str, day: date | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                DigestSent.objects.create(
-                    provider=provider, period_kind=kind, period_start=period.start,
-                    recipients=[p.email for p in people], sent_at=clock.now(),
-                )  # fmt: skip
+                actions.record_digest(provider, kind, period.start, [p.email for p in people])
                 content = digest_content(provider, period)
                 for person in people:
                     queue_mail(to=person.email, subject=content["subject"], text=content["text"],

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Aggregate, Sum, TextField
 
 from rapport.core import clock
+from rapport.directory.models import Party
+from rapport.scorecards import actions
 from rapport.scorecards.models import BacklogSnapshot, DailyFigures, RolledUpDay
 
 RECENT_DAYS = 35
@@ -129,7 +131,6 @@ def roll_up(days: list[date], now: datetime | None = None) -> int:
         if start + timedelta(days=1) > now:
             continue  # a day is rolled up once it is over
         buckets = collect_live(start, start + timedelta(days=1), now=now, backlog=False)
-        DailyFigures.objects.filter(day=day).delete()
         rows = [
             DailyFigures(
                 day=day, provider_party_id=key[0], agreement_id=key[1], agent_id=key[2],
@@ -139,8 +140,7 @@ def roll_up(days: list[date], now: datetime | None = None) -> int:
             )
             for key, b in buckets.items()
         ]  # fmt: skip
-        DailyFigures.objects.bulk_create(rows, batch_size=500)
-        RolledUpDay.objects.update_or_create(day=day, defaults={"computed_at": now})
+        actions.store_day(day, rows, now)
         written += len(rows)
     return written
 
@@ -152,7 +152,6 @@ def snapshot_backlog(day: date) -> int:
 
     buckets: dict[Any, Any] = defaultdict(_bucket)
     _live_backlog(buckets, _midnight(day), None)
-    BacklogSnapshot.objects.filter(day=day).delete()
     rows = [
         BacklogSnapshot(day=day, provider_party_id=key[0], agreement_id=key[1], agent_id=key[2],
                         count=b.counts["backlog"], over_7_days=b.counts["backlog_over_7_days"],
@@ -160,13 +159,11 @@ def snapshot_backlog(day: date) -> int:
         for key, b in buckets.items()
     ]  # fmt: skip
     if not rows:
-        from rapport.directory.models import Party
-
         anyone = Party.objects.order_by("pk").values_list("pk", flat=True).first()
         if anyone is None:
             return 0
         rows = [BacklogSnapshot(day=day, provider_party_id=anyone, count=0, over_7_days=0)]
-    BacklogSnapshot.objects.bulk_create(rows, batch_size=500)
+    actions.store_backlog(day, rows)
     return len(rows)
 
 

@@ -28,8 +28,8 @@ from rapport.agreements.models import Agreement
 from rapport.core import clock
 from rapport.core.choices import Clock
 from rapport.core.errors import RapportError
-from rapport.core.notifications import notify
 from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
+from rapport.notifications.actions import notify
 from rapport.sla.business_time import (
     MINUTE_US,
     CompiledCalendar,

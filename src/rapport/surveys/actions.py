@@ -11,9 +11,12 @@ from django.template.loader import render_to_string
 
 from rapport.agreements.models import Agreement
 from rapport.core import clock
+from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import Conflict, Invalid, PermissionDenied
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
+from rapport.mail.models import InboundMessage, Outcome
+from rapport.mail.outbound import queue_mail
 from rapport.surveys import links
 from rapport.surveys.models import QUESTIONS, SCALES, Metric, Survey, SurveySettings, SurveyState
 from rapport.tickets.models import Event, Message, Side, Ticket
@@ -52,8 +55,6 @@ def configure(
 def is_auto_reply_address(address: str) -> bool:
     """True once the mail channel classified mail from this address as an auto-reply:
     such a mailbox would only answer our survey with another auto-reply."""
-    from rapport.mail.models import InboundMessage, Outcome
-
     return InboundMessage.objects.filter(
         sender__iexact=address, outcome=Outcome.AUTO_REPLY
     ).exists()
@@ -113,8 +114,6 @@ def send_due(now: datetime | None = None, batch: int = 200) -> int:
     Each row is claimed with a conditional UPDATE, so several workers may run this
     at once and no survey is mailed twice.
     """
-    from rapport.core.choices import DONE_CATEGORIES
-
     now = now or clock.now()
     sent = 0
     due = list(
@@ -141,8 +140,6 @@ def send_due(now: datetime | None = None, batch: int = 200) -> int:
 
 
 def _mail(survey: Survey) -> None:
-    from rapport.mail.outbound import queue_mail
-
     context = survey_context(survey)
     subject = f"[#{survey.ticket_id}] How did we do? {survey.ticket.subject}"[:300]
     text = render_to_string("surveys/mail.txt", context)

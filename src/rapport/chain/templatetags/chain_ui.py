@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from rapport.chain.models import WAITING_SLUG
-from rapport.desk.templatetags.rapport_ui import plain_status
+from rapport.core.choices import plain_status
 from rapport.tickets.models import Ticket
 
 register = template.Library()

@@ -26,8 +26,8 @@ from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement
 from rapport.chain import actions as chain_actions
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.surveys import actions as survey_actions
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

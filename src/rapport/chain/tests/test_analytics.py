@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rapport.chain.analytics import chain_analytics
 from rapport.chain.tests.chainworld import T0, build_chain
 from rapport.core.errors import PermissionDenied
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
+from rapport.testing import World
 from rapport.tickets.models import Ticket
 
 SINCE, UNTIL, NOW = T0 - timedelta(days=1), T0 + timedelta(days=1), T0 + timedelta(days=1)

@@ -12,8 +12,8 @@ from django.db import connection
 from rapport.chain import actions as chain_actions
 from rapport.chain.analytics import chain_analytics
 from rapport.chain.tests.chainworld import T0, at, build_chain
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

@@ -8,10 +8,10 @@ import pytest
 from rapport.chain import actions as chain_actions
 from rapport.chain.models import WAITING_SLUG, HandOff
 from rapport.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from rapport.core.models import Notification
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
+from rapport.notifications.models import Notification
 from rapport.sla.models import ClockState, TicketClock
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.chain import actions as chain_actions
 from rapport.chain.tests.chainworld import T0, build_chain
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

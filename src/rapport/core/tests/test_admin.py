@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from rapport.core.testing import PASSWORD, World
+from rapport.testing import PASSWORD, World
 
 
 def test_admin_site_shows_data_but_changes_nothing(world: World) -> None:

@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import Client
 
 from rapport import settings as project_settings
-from rapport.core.testing import PASSWORD, World
+from rapport.testing import PASSWORD, World
 
 
 def test_passwords_are_hashed_with_argon2id_at_owasp_cost(settings) -> None:  # type: ignore[no-untyped-def]

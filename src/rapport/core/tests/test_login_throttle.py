@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from rapport.core.testing import PASSWORD, World
+from rapport.testing import PASSWORD, World
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.core import prepared
 from rapport.core.prepared import NotPreparable, Prepared
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Message, Ticket
 

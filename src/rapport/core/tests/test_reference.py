@@ -15,12 +15,12 @@ from rapport.agreements.models import Agreement, AgreementTarget
 from rapport.core import clock, reference
 from rapport.core.errors import Invalid
 from rapport.core.models import ReferenceStamp
-from rapport.core.testing import World
 from rapport.directory import actions as directory
 from rapport.mail import actions as mail_actions
 from rapport.mail.models import Outcome
 from rapport.mail.testing import build, deliver, support_mailbox
 from rapport.sla.models import TicketClock
+from rapport.testing import World
 from rapport.tickets.models import Event, Status
 
 

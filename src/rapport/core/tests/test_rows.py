@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.core import rows
 from rapport.core.choices import Priority, StatusCategory
-from rapport.core.testing import World
 from rapport.directory.models import Organisation, OrgKind, Party, PartyKind
 from rapport.sla.models import TicketClock
+from rapport.testing import World
 from rapport.tickets.models import Channel, Event, Message, SearchDocument, Ticket
 
 pytestmark = pytest.mark.django_db

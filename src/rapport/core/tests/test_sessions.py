@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from rapport.core.testing import PASSWORD, World
+from rapport.testing import PASSWORD, World
 
 
 def _signed_in() -> Client:

@@ -11,23 +11,11 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from rapport.core.choices import Clock
+from rapport.core.choices import Clock, plain_status
 
 register = template.Library()
 
-PLAIN_STATUS = {
-    "open": "We're working on it",
-    "pending_client": "Waiting for your reply",
-    "on_hold": "On hold",
-    "solved": "Resolved",
-    "closed": "Closed",
-}
-
-
-@register.filter
-def plain_status(category: str) -> str:
-    """A status as a client would say it."""
-    return PLAIN_STATUS.get(category, category)
+register.filter("plain_status", plain_status)
 
 
 @register.filter

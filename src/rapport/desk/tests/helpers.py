@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from rapport.core.testing import World
+from rapport.testing import World
 
 
 def signed_in(world: World, role: str) -> Client:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from rapport.core.testing import World
 from rapport.desk.tests.helpers import signed_in
+from rapport.testing import World
 
 CLIENT_ROLES = ("contact", "org_admin", "employee", "vendor_user", "contractor_user")
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.desk.tests.helpers import signed_in
+from rapport.testing import World
 from rapport.tickets.models import Event, Ticket
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rapport.core.testing import World
 from rapport.desk.tests.helpers import signed_in
+from rapport.testing import World
 from rapport.tickets.models import Ticket
 
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.desk.models import SavedView
 from rapport.desk.tests.helpers import numbers_on, signed_in
 from rapport.directory import actions as directory
+from rapport.testing import World
 
 
 @pytest.fixture

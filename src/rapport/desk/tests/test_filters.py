@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rapport.core.choices import Priority
-from rapport.core.testing import World
 from rapport.desk import queries
 from rapport.desk.tests.helpers import numbers_on, signed_in
+from rapport.testing import World
 from rapport.tickets import actions
 
 

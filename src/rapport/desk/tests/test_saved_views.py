@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.desk import queries
 from rapport.desk.models import SavedView
 from rapport.desk.tests.helpers import numbers_on, signed_in
+from rapport.testing import World
 from rapport.tickets import actions
 
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from rapport.core import clock
 from rapport.core.choices import Priority
-from rapport.core.testing import World
 from rapport.desk.tests.helpers import signed_in
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

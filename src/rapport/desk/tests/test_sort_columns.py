@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.desk import queries
 from rapport.desk.tests.helpers import numbers_on, signed_in
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Status
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.desk.tests.helpers import signed_in
+from rapport.testing import World
 from rapport.tickets.models import Event, Ticket
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

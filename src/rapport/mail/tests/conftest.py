@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.mail.models import Mailbox
 from rapport.mail.testing import support_mailbox
+from rapport.testing import World
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.test import Client
 
-from rapport.core.testing import PASSWORD, World
 from rapport.mail import actions
 from rapport.mail.models import InboundState, Mailbox
 from rapport.mail.testing import build, deliver
+from rapport.testing import PASSWORD, World
 
 
 def test_replay_button(world: World, mailbox: Mailbox) -> None:

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import connection
 from huey.contrib.djhuey import HUEY
 
-from rapport.core.testing import build_world
 from rapport.mail import pipeline
 from rapport.mail.models import InboundMessage, InboundState
 from rapport.mail.testing import SUPPORT, support_mailbox
+from rapport.testing import build_world
 from rapport.tickets.models import Attachment, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from imapclient import IMAPClient
 
-from rapport.core.testing import World
 from rapport.mail import actions, imap, pipeline
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, Outcome
 from rapport.mail.testing import SUPPORT, build
 from rapport.mail.tests.dovecot import Dovecot, dovecot
+from rapport.testing import World
 from rapport.tickets.models import Ticket
 
 PASSWORD = "imap-Secret-42"

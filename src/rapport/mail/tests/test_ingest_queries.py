@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.core.testing import World
 from rapport.mail import pipeline
 from rapport.mail.models import InboundMessage, InboundState, Outcome
 from rapport.mail.testing import SUPPORT, build, support_mailbox
+from rapport.testing import World
 from rapport.tickets.models import Message
 
 # Before the reference data was cached: 30 for a new ticket, 26 for a reply.

@@ -6,12 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.mail import outbound
 from rapport.mail.models import OutboundMessage, OutboundState
 from rapport.mail.testing import SmtpSink
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
+from rapport.testing import World
 from rapport.tickets import actions
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,7 +38,7 @@ def test_an_sla_escalation_reaches_the_assignee_by_mail(world: World, sink: Smtp
 
 
 def test_muted_blocks_mail_nobody(world: World) -> None:
-    from rapport.core.notifications import notify
+    from rapport.notifications.actions import notify
 
     ticket = world.ticket("contact")
     before = OutboundMessage.objects.count()

@@ -7,10 +7,10 @@ import re
 
 from django.test import Client
 
-from rapport.core.testing import World
 from rapport.mail.models import Mailbox
 from rapport.mail.testing import deliver
 from rapport.mail.tests.test_parse import raw
+from rapport.testing import World
 
 
 def _browser(world: World, role: str) -> Client:

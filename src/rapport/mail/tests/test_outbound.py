@@ -6,10 +6,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.mail import outbound
 from rapport.mail.models import Mailbox, OutboundMessage, OutboundState
 from rapport.mail.testing import SUPPORT, SmtpSink, build, deliver
+from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Ticket
 

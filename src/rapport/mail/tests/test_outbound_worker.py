@@ -13,9 +13,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from rapport.core.testing import build_world
 from rapport.mail.models import OutboundMessage, OutboundState
 from rapport.mail.testing import SmtpSink, build, deliver, support_mailbox
+from rapport.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

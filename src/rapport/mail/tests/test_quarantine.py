@@ -11,11 +11,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from rapport.core.testing import World
 from rapport.directory.models import Person
 from rapport.mail import actions, pipeline
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, Outcome
 from rapport.mail.testing import SUPPORT, build, deliver
+from rapport.testing import World
 from rapport.tickets.models import Attachment, Ticket
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.mail import actions
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, RawMessage
 from rapport.mail.testing import deliver
+from rapport.testing import World
 
 
 def corpus() -> list[Path]:

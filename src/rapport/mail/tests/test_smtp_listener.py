@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from rapport.core.testing import build_world
 from rapport.mail import pipeline
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, Outcome
 from rapport.mail.smtp import DeliveryHandler, Listener
 from rapport.mail.testing import SUPPORT, build, support_mailbox
+from rapport.testing import build_world
 
 # The listener answers from its own thread and connection: the data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

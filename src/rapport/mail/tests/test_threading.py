@@ -7,11 +7,11 @@ then the `[#1234]` tag in the subject; otherwise a new ticket.
 from __future__ import annotations
 
 from rapport.core.choices import StatusCategory
-from rapport.core.testing import World
 from rapport.directory.models import Person
 from rapport.mail import outbound
 from rapport.mail.models import InboundState, Mailbox, Outcome
 from rapport.mail.testing import SUPPORT, build, deliver
+from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Side, Ticket
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from rapport.agreements import actions as agreement_actions
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Message, Ticket
 

@@ -6,7 +6,7 @@ import re
 
 from django.test import Client
 
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from rapport.core import clock
 from rapport.core.choices import StatusCategory
-from rapport.core.testing import World
 from rapport.surveys import actions as surveys
 from rapport.surveys.models import Survey
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

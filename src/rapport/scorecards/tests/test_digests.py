@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.mail.models import OutboundMessage
 from rapport.mail.outbound import send
 from rapport.mail.testing import SmtpSink
 from rapport.scorecards.digests import recipients, send_digests
 from rapport.scorecards.tests.conftest import utc
+from rapport.testing import World
 from rapport.tickets import actions
 
 

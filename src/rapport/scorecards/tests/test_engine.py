@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 
 from rapport.core.errors import PermissionDenied
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
 from rapport.scorecards import engine
 from rapport.scorecards.periods import period_containing
 from rapport.scorecards.tests.conftest import utc
 from rapport.sla.queries import attainment
+from rapport.testing import World
 
 MARCH = period_containing("month", date(2026, 3, 15))
 NOW = utc(2026, 4, 5, 12)

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.scorecards.tests.conftest import utc
+from rapport.testing import World
 
 Q = "?period=month&date=2026-03-01&dimension=provider"
 

@@ -11,11 +11,11 @@ import pytest
 
 from rapport.core import clock
 from rapport.core.errors import Invalid, PermissionDenied
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
 from rapport.scorecards import actions, weighted
 from rapport.scorecards.models import Criterion
 from rapport.scorecards.tests.conftest import utc
+from rapport.testing import World
 
 
 def criterion(

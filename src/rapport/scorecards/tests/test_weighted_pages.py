@@ -8,9 +8,9 @@ from typing import Any
 from django.test import Client
 
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.scorecards.models import Criterion, ManualRating, WeightedScorecard
 from rapport.scorecards.tests.conftest import utc
+from rapport.testing import World
 
 
 def _browser(world: World, role: str) -> Client:

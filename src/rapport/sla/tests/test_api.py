@@ -12,9 +12,9 @@ from tests.test_bad_input import assert_problem
 
 from rapport.agreements import actions as agreement_actions
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.sla import actions as sla_actions
 from rapport.sla.models import Escalation
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

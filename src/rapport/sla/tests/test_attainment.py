@@ -10,9 +10,9 @@ import pytest
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
 from rapport.core.errors import PermissionDenied
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
 from rapport.sla.queries import attainment
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
-from rapport.core.testing import World
 from rapport.sla.queries import badges, ticket_clocks
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 

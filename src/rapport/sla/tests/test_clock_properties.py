@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapport.core import clock
-from rapport.core.testing import World
 from rapport.sla.business_time import compile_calendar
 from rapport.sla.clocks import used_from_log, used_us
 from rapport.sla.models import LIVE_STATES, TicketClock
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rapport.agreements import actions as agreement_actions
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
-from rapport.core.testing import World
 from rapport.sla.models import ClockState, TicketClock
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, Ticket
 

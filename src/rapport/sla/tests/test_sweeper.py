@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from rapport.core import clock
 from rapport.core.choices import Priority
-from rapport.core.models import Notification
-from rapport.core.testing import World
+from rapport.notifications.models import Notification
 from rapport.sla import actions as sla_actions
 from rapport.sla.models import TicketClock
 from rapport.sla.sweeper import sweep
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, Ticket
 

@@ -12,8 +12,8 @@ from django.db import connection
 
 from rapport.core import clock
 from rapport.core.choices import Priority
-from rapport.core.testing import build_world
 from rapport.sla.sweeper import SweepResult, sweep
+from rapport.testing import build_world
 from rapport.tickets import actions
 from rapport.tickets.models import Event
 

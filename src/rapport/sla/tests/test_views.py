@@ -9,8 +9,8 @@ from django.test import Client
 
 from rapport.agreements.models import AgreementTarget, Calendar
 from rapport.core import clock
-from rapport.core.testing import PASSWORD, World
 from rapport.sla.models import Escalation
+from rapport.testing import PASSWORD, World
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

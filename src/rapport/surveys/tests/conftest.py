@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.surveys import actions
+from rapport.testing import World
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from rapport.core import clock
 from rapport.core.choices import StatusCategory
-from rapport.core.testing import World
 from rapport.directory import actions as directory
 from rapport.mail.testing import build, deliver, support_mailbox
 from rapport.surveys.models import Survey, SurveyState
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event
 

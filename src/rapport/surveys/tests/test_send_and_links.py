@@ -11,10 +11,10 @@ from django.test import Client
 
 from rapport.core import clock
 from rapport.core.choices import StatusCategory
-from rapport.core.testing import World
 from rapport.mail.testing import SmtpSink
 from rapport.surveys import actions, links
 from rapport.surveys.models import Survey, SurveyState
+from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Event, Ticket
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from rapport.core.testing import World
 from rapport.surveys.models import SurveySettings
+from rapport.testing import World
 
 
 def _browser(world: World, role: str) -> Client:

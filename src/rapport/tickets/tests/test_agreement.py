@@ -10,8 +10,8 @@ import pytest
 from rapport.agreements import actions as agreement_actions
 from rapport.core import clock
 from rapport.core.errors import Invalid, PermissionDenied
-from rapport.core.testing import World
 from rapport.sla.models import ClockState, TicketClock
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, Ticket
 

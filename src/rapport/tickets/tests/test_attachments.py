@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rapport.core.testing import World
+from rapport.testing import World
 
 
 def _upload(client, name: str = "report.pdf", data: bytes = b"%PDF-1.4 test") -> str:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ import pytest
 
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, PermissionDenied
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, SearchDocument
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets.models import Event, Ticket
 
 # 20 before the reference data was cached and the reply built from what is in hand;

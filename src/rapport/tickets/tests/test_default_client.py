@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.core.testing import World
 from rapport.directory import actions as directory
+from rapport.testing import World
 from rapport.tickets.actions import default_client_party
 
 

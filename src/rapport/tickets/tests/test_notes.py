@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from rapport.core.errors import PermissionDenied
-from rapport.core.testing import World
 from rapport.directory.queries import scope_for
+from rapport.testing import World
 from rapport.tickets import actions, queries
 
 

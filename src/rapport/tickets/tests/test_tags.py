@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from rapport.core.errors import Invalid, PermissionDenied
-from rapport.core.testing import World
+from rapport.testing import World
 from rapport.tickets import actions
 
 

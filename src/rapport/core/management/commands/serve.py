@@ -47,9 +47,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         if options["demo_if_empty"]:
-            from rapport.core.demo import ensure_demo
-
-            ensure_demo(self.stdout, base_url=f"http://{host}:{port}/")
+            # By name: the demo is an app above core, and core imports no app.
+            call_command(
+                "demo", "--from-serve", base_url=f"http://{host}:{port}/", stdout=self.stdout
+            )
         children = {
             "web": [
                 sys.executable, "-m", "gunicorn", "rapport.wsgi:application",

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from rapport.core.errors import RapportError
+from rapport.directory.models import Party
 
 
 class Command(BaseCommand):
@@ -112,7 +113,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{address}: {count} message(s) stored")
 
     def _mailbox(self, options: dict[str, Any]) -> None:
-        from rapport.directory.models import Party
         from rapport.mail import actions
         from rapport.mail.models import Mailbox
 

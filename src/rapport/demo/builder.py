@@ -28,7 +28,8 @@ from rapport.agreements.models import Agreement
 from rapport.agreements.queries import match_agreement
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
-from rapport.core.demo_content import (
+from rapport.core.errors import Conflict
+from rapport.demo.content import (
     AGREEMENTS,
     BILLING,
     CALENDARS,
@@ -57,10 +58,10 @@ from rapport.core.demo_content import (
     Handoff,
     Topic,
 )
-from rapport.core.errors import Conflict
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
+from rapport.mail import actions as mail_actions
 from rapport.mail import outbound
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
@@ -559,8 +560,6 @@ def _service_levels(now: datetime) -> None:
 
 def _build_mailboxes(found: Directory) -> None:
     """support@, billing@ and it@: mail to them (`rapport serve`'s SMTP port) opens tickets."""
-    from rapport.mail import actions as mail_actions
-
     for key in ("support", "billing", "it"):
         mail_actions.create_mailbox(
             None, address=f"{key}@northwind.example", provider=found.parties[key],

@@ -1,24 +1,22 @@
 """Telling people things: the one function every part of Rapport notifies through.
 
-`notify` writes the in-app notification and e-mails it (after commit, through the
-mail channel's outbox), so callers never learn how a person is reached.
+`notify` writes the in-app notification and hands it to each registered delivery
+channel (e-mail, registered by the mail app), so callers never learn how a person is
+reached and this app never imports the channels above it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from rapport.core import clock
 from rapport.core.errors import NotFound
-from rapport.core.models import Notification
 from rapport.directory.models import Person
-
-if TYPE_CHECKING:
-    from rapport.tickets.models import Ticket
+from rapport.notifications import delivery
+from rapport.notifications.models import Notification
+from rapport.tickets.models import Ticket
 
 MAX_TEXT = 500
 
@@ -41,18 +39,10 @@ def notify(
             )
         )  # fmt: skip
     written = Notification.objects.bulk_create(rows)
-    # Imported here: the mail app builds on core, not the other way round.
-    from rapport.mail.outbound import mail_notification
-
-    for row in written:
-        mail_notification(row.recipient, kind, ticket, row.text)
+    for deliver in delivery.channels():
+        for row in written:
+            deliver(row.recipient, kind, ticket, row.text)
     return written
-
-
-def inbox(person: Person, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """A person's own notifications, newest first (nobody reads another's)."""
-    qs = Notification.objects.filter(recipient=person).order_by("-created_at", "-id")
-    return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
 @transaction.atomic

@@ -16,10 +16,8 @@ from django.utils import timezone
 
 from rapport import settings as project_settings
 from rapport.agreements.models import Agreement
-from rapport.core import demo
 from rapport.core.errors import Invalid
-from rapport.core.models import Notification
-from rapport.core.testing import World
+from rapport.demo import builder as demo
 from rapport.directory import actions as directory
 from rapport.directory.models import (
     Organisation,
@@ -29,7 +27,9 @@ from rapport.directory.models import (
     Team,
     TeamMembership,
 )
+from rapport.notifications.models import Notification
 from rapport.sla.models import TicketClock
+from rapport.testing import World
 from rapport.tickets.models import Event, Message, Ticket
 
 # When the demo build began: its final sweep ran after this, at the build's own

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rapport.core import tokens
-from rapport.core.models import ApiToken
+from rapport.accounts import actions
+from rapport.accounts.models import ApiToken
+from rapport.accounts.queries import tokens_of
 from rapport.directory.queries import person_by_login
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             matches = list(ApiToken.objects.filter(prefix__startswith=options["prefix"]))
             if len(matches) != 1:
                 raise CommandError(f"{len(matches)} tokens start with {options['prefix']!r}.")
-            tokens.revoke_token(None, matches[0])
+            actions.revoke_token(None, matches[0])
             self.stdout.write(f"Revoked {matches[0].prefix}…")
             return
         person = person_by_login(options["username"])
@@ -39,10 +40,10 @@ class Command(BaseCommand):
         if verb == "create":
             if not person.is_active:
                 raise CommandError(f"{person.username} is disabled.")
-            _, key = tokens.create_token(None, person, name=options["name"])
+            _, key = actions.create_token(None, person, name=options["name"])
             self.stdout.write(key)
         else:
-            for token in ApiToken.objects.filter(person=person):
+            for token in tokens_of(person):
                 state = "revoked" if token.revoked_at else "active"
                 self.stdout.write(
                     f"{token.prefix}…\t{token.name}\t{token.created_at:%Y-%m-%d}\t{state}"

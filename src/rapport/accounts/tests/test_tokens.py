@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management import call_command
 
-from rapport.core import clock, tokens
-from rapport.core.models import ApiToken
-from rapport.core.testing import ApiClient, World
+from rapport.accounts import actions as accounts
+from rapport.accounts.models import ApiToken
+from rapport.accounts.queries import person_for_key
+from rapport.core import clock
 from rapport.directory.models import Person
+from rapport.testing import ApiClient, World
 
 
 def test_cli_token_works_and_only_its_hash_is_stored(world: World) -> None:
@@ -58,8 +60,8 @@ def test_disabled_person_token_stops_working(world: World) -> None:
 def test_the_person_a_token_names_is_loaded_as_the_orm_loads_them(world: World) -> None:
     world.contact.last_login = clock.now()
     world.contact.save()
-    _, key = tokens.create_token(None, world.contact)
-    found = tokens.person_for_key(key)
+    _, key = accounts.create_token(None, world.contact)
+    found = person_for_key(key)
     stored = Person.objects.get(pk=world.contact.pk)
     assert found is not None and not found._state.adding
     for field in Person._meta.concrete_fields:
@@ -68,12 +70,12 @@ def test_the_person_a_token_names_is_loaded_as_the_orm_loads_them(world: World) 
 
 
 def test_a_tokens_use_is_recorded_at_most_once_a_minute(world: World) -> None:
-    token, key = tokens.create_token(None, world.contact)
+    token, key = accounts.create_token(None, world.contact)
     start = datetime(2026, 11, 30, 9, 0, 0, 500_000, tzinfo=UTC)
     for seconds, recorded in ((0, start), (59, start), (61, start + timedelta(seconds=61)),
                               (90, start + timedelta(seconds=61))):  # fmt: skip
         with clock.travel_to(start + timedelta(seconds=seconds)):
-            assert tokens.person_for_key(key) == world.contact
+            assert person_for_key(key) == world.contact
         token.refresh_from_db()
         assert token.last_used_at == recorded, seconds
-    assert tokens.person_for_key(key + "x") is None
+    assert person_for_key(key + "x") is None

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from rapport.core.tokens import person_for_key
+from rapport.accounts.queries import person_for_key
 
 
 class BearerToken(HttpBearer):

@@ -1,4 +1,5 @@
-"""Who may open the desk: signed-in staff. Clients and vendor users get the portal."""
+"""Who may open the staff pages (the desk, chain, settings): signed-in staff. Clients and
+vendor users get the portal."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def staff_required(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not scope_for(cast(Person, request.user)).is_staff:
-            return render(request, "desk/forbidden.html", status=403)
+            return render(request, "directory/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

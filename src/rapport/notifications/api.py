@@ -9,13 +9,17 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from rapport.core import notifications
-from rapport.core.models import Notification
 from rapport.core.pagination import paginate
 from rapport.core.schemas import LIMIT
 from rapport.directory.models import Person
+from rapport.notifications import actions
+from rapport.notifications.models import Notification
+from rapport.notifications.queries import inbox
 
 router = Router(tags=["notifications"])
+
+# Operation ids are pinned to the names they had when notifications lived in core, so
+# the published OpenAPI document (and clients generated from it) did not change.
 
 
 class NotificationOut(Schema):
@@ -48,23 +52,26 @@ def _out(n: Notification) -> dict[str, Any]:
             "created_at": n.created_at, "read_at": n.read_at}  # fmt: skip
 
 
-@router.get("/notifications", response=NotificationPage, summary="Your notifications")
+@router.get("/notifications", response=NotificationPage, summary="Your notifications",
+            operation_id="rapport_core_notifications_api_list_notifications")  # fmt: skip
 def list_notifications(request: HttpRequest, params: Query[NotificationParams]) -> dict[str, Any]:
     me = cast(Person, request.user)
     items, cursor = paginate(
-        notifications.inbox(me, unread_only=params.unread), field="created_at",
+        inbox(me, unread_only=params.unread), field="created_at",
         is_datetime=True, descending=True, cursor=params.cursor, limit=params.limit,
     )  # fmt: skip
-    unread = notifications.inbox(me, unread_only=True).count()
+    unread = inbox(me, unread_only=True).count()
     return {"items": [_out(n) for n in items], "unread": unread, "next_cursor": cursor}
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut,
-             summary="Mark one of your notifications read")  # fmt: skip
+             summary="Mark one of your notifications read",
+             operation_id="rapport_core_notifications_api_read_notification")  # fmt: skip
 def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
-    return _out(notifications.mark_read(cast(Person, request.user), notification_id))
+    return _out(actions.mark_read(cast(Person, request.user), notification_id))
 
 
-@router.post("/notifications/read", response=MarkedAll, summary="Mark all your notifications read")
+@router.post("/notifications/read", response=MarkedAll, summary="Mark all your notifications read",
+             operation_id="rapport_core_notifications_api_read_all_notifications")  # fmt: skip
 def read_all_notifications(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications.mark_all_read(cast(Person, request.user))}
+    return {"marked": actions.mark_all_read(cast(Person, request.user))}

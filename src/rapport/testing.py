@@ -12,9 +12,9 @@ from typing import Any
 
 from django.test import Client
 
+from rapport.accounts import actions as accounts
 from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement, Calendar
-from rapport.core import tokens
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, Person, Team
 from rapport.tickets import actions as ticket_actions
@@ -50,7 +50,7 @@ class World:
         """A test client authenticated as `role` with a bearer token (anonymous: none)."""
         if role == "anonymous":
             return ApiClient()
-        _, key = tokens.create_token(None, self.people[role])
+        _, key = accounts.create_token(None, self.people[role])
         return ApiClient(HTTP_AUTHORIZATION=f"Bearer {key}")
 
     def ticket(self, requester: str = "contact", **kwargs: Any) -> Ticket:
