@@ -26,9 +26,7 @@ ALLOWED: dict[str, str] = {
     "core/prepared.py": "fast path; moves to core/fast/",
     "core/reference.py": "fast path (re-seeds the reference stamp); moves to core/fast/",
     "core/rows.py": "fast path (single-row insert/update); moves to core/fast/",
-    # moved to actions on the mail/slaapi branch
-    "mail/outbound.py": "moved to actions on the mail branch",
-    "mail/pipeline.py": "moved to actions on the mail branch",
+    # moved to actions on the slaapi branch
     "sla/clocks.py": "moved to actions on the slaapi branch",
 }
 

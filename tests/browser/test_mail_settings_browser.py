@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.conftest import screenshot, sign_in
 
-from rapport.core.testing import World
 from rapport.mail.models import InboundMessage, InboundState
 from rapport.mail.testing import build, deliver, support_mailbox
+from rapport.testing import World
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

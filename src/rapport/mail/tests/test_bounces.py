@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from rapport.core.testing import World
 from rapport.mail import outbound
 from rapport.mail.models import InboundState, Mailbox, OutboundMessage, OutboundState, Outcome
 from rapport.mail.testing import build, deliver
+from rapport.testing import World
 from rapport.tickets.models import Ticket
 
 FIXTURES = Path(__file__).parent / "bounces"

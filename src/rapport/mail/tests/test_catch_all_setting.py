@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from rapport.core.testing import World
 from rapport.mail.models import InboundState, Mailbox, Outcome
 from rapport.mail.testing import build, deliver
+from rapport.testing import World
 
 
 def test_an_admin_sets_the_catch_all_through_the_api(world: World, mailbox: Mailbox) -> None:

@@ -10,12 +10,12 @@ import pytest
 from django.test import Client, override_settings
 
 from rapport.core.errors import PermissionDenied
-from rapport.core.testing import World
 from rapport.mail import spam
 from rapport.mail.actions import spam as spam_actions
 from rapport.mail.models import InboundMessage, InboundState, Mailbox, Outcome
 from rapport.mail.testing import build, deliver
 from rapport.mail.tests.spamd import GTUBE, spamd
+from rapport.testing import World
 from rapport.tickets.models import Ticket
 
 HAM = "Hello, the printer on floor 2 jams on every page since this morning. Can you help?"

@@ -5,9 +5,9 @@ to, the other references and the subject tag are tried before a new ticket."""
 
 from __future__ import annotations
 
-from rapport.core.testing import World
 from rapport.mail.models import Mailbox, Outcome
 from rapport.mail.testing import build, deliver
+from rapport.testing import World
 from rapport.tickets.models import Message, Side, Ticket
 
 
