@@ -40,23 +40,36 @@ _SYSTEM_SENDER = re.compile(
     r"microsoftexchange[0-9a-f]{0,32}|double-bounce|bounces?|nobody|noreply-dmarc-support)@",
     re.I,
 )
-_SYSTEM_NAME = re.compile(r"mailer[- ]?daemon|postmaster|mail delivery|delivery subsystem", re.I)
+_SYSTEM_NAME = re.compile(
+    r"mailer[- ]?daemon|postmaster|mail delivery|delivery subsystem|mail administrator|"
+    r"system administrator|e-?mail delivery",
+    re.I,
+)
 _DELAY_SUBJECT = re.compile(
     r"^(delayed mail|warning: (could not send|message .* delayed|delayed mail)|"
     r"delivery status notification \(delay\)|(message |mail )?delivery (has been )?delayed|"
-    r"delivery delay(ed)? notification|zustellung verz[öo]gert|"
-    r"(mail|message) delivery (is )?(delayed|postponed)|r[eé]ception retard[eé]e)",
+    r"delivery delay(ed)? notification|(mail |message )?delivery warning|"
+    r"(message|mail) (is )?delayed|zustellung verz[öo]gert|transient (delivery )?failure|"
+    r"(mail|message) delivery (is )?(delayed|postponed)|r[eé]ception retard[eé]e|"
+    r"remise retard[ée]e|vertraagde bezorging|entrega retrasada|consegna ritardata)",
     re.I,
 )
 _BOUNCE_SUBJECT = re.compile(
-    r"^(undeliver(ed|able)|non[- ]?deliver(ed|able)|not delivered|message not delivered|"
-    r"delivery status notification|delivery (notification|report)|"
-    r"delivery (failure|failed|has failed|final failure)|failure notice|failed delivery|"
-    r"returned mail|returned to sender|mail (delivery )?(failed|failure|system error)|"
-    r"mail delivery (system|subsystem)|could not (send|deliver)|message you sent blocked|"
-    r"unzustellbar|nicht zustellbar|non remis|non distribu[ée]|onbestelbaar|"
-    r"no se (puede|pudo) entregar|non recapitabile|n[ãa]o entregue|olevereringsbart|"
-    r"kan ikke leveres|niedostarczon|недоставлен|不能投递|undelivered mail returned to sender)",
+    r"^((message |mail )?undeliver(ed|able)( mail| message)?|non[- ]?deliver(ed|able|y)|"
+    r"not delivered|message not delivered|message (could not be|was not) delivered|"
+    r"delivery status notification|delivery (notification|report|problem)|"
+    r"(message |mail )?delivery (failure|failed|has failed|final failure)|"
+    r"failure notice|failed (delivery|mail)|mail failure|"
+    r"returned (mail|message)|mail returned|returned to sender|"
+    r"mail (delivery )?(failed|failure|system error)|"
+    r"mail delivery (system|subsystem)|(could not|unable to) (send|deliver)|"
+    r"message you sent blocked|"
+    r"unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|non remis|non distribu[ée]|"
+    r"[ée]chec de (la )?(remise|distribution)|onbestelbaar|niet bezorgd|"
+    r"no se (puede|pudo|ha podido) entregar|mensaje no entregado|non recapitabile|"
+    r"mancato recapito|n[ãa]o (foi poss[ií]vel )?entregue|olevererbart|olevererings?bart|"
+    r"kan (ikke|inte) leveres|kan inte levereras|ikke leveret|niedostarczon|"
+    r"недоставлен|не доставлен|配信不能|退信|未能投递|不能投递)",
     re.I,
 )
 # A failure line in the body of a report without a structure (qmail, old Sendmail).
@@ -185,7 +198,10 @@ def detect(mail: ParsedMail, envelope_from: str = "") -> Verdict | None:
         return Verdict(
             BOUNCE, f"delivery failure notice from {mail.from_address or 'a mail system'}"
         )
-    if _BOUNCE_SUBJECT.match(subject) and (_carries_original(mail) or _failure_text(mail)):
+    # From an ordinary address, a failure subject alone is a person writing about a
+    # parcel or an order: only with the returned original attached and a failure
+    # report in the text is it a mail system's notice relayed by another sender.
+    if _BOUNCE_SUBJECT.match(subject) and _carries_original(mail) and _failure_text(mail):
         return Verdict(BOUNCE, f"delivery failure notice: {subject[:80]}")
     if null_sender and not mail.from_address:
         return Verdict(BOUNCE, "null sender and no From: a mail system's notice")

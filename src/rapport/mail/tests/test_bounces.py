@@ -60,10 +60,11 @@ def test_a_bounce_marks_the_mail_it_returns_as_bounced(world: World, mailbox: Ma
     "raw",
     [
         build(subject="Undeliverable parcel, order 5512", text="Your courier could not find us."),
+        build(subject="Undelivered: order 7781", text="The laptop could not be delivered."),
         build(subject="Fwd: Undelivered Mail Returned to Sender", text="Why did this bounce?"),
         build(subject="Delivery status of my order", text="Where is my laptop?"),
     ],
-    ids=["parcel", "forwarded bounce", "order status"],
+    ids=["parcel", "undelivered order", "forwarded bounce", "order status"],
 )
 def test_a_person_writing_about_delivery_gets_a_ticket(raw: bytes, mailbox: Mailbox) -> None:
     assert deliver(raw, mailbox).outcome == Outcome.TICKET
