@@ -38,7 +38,7 @@ def classify(
     `envelope_from`: the SMTP envelope sender (`<>` for the null sender), if known."""
     if mail.from_address and mail.from_address in own_addresses:
         return Outcome.LOOP, f"sent from our own address {mail.from_address}"
-    verdict = bounces.detect(mail, envelope_from)
+    verdict = mail.notice if mail.notice_checked else bounces.detect(mail, envelope_from)
     if verdict is not None:
         outcome = Outcome.BOUNCE if verdict.kind == bounces.BOUNCE else Outcome.DELAY
         return outcome, verdict.reason

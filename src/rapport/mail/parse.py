@@ -20,9 +20,12 @@ from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rapport.mail.spool import MARKER
+
+if TYPE_CHECKING:
+    from rapport.mail.bounces import Verdict
 
 # Charsets that mail software declares but Python does not know by that name.
 CHARSET_ALIASES = {
@@ -100,8 +103,11 @@ class ParsedMail:
     report_type: str = ""
     defects: list[str] = field(default_factory=list)
     cc_addresses: list[str] = field(default_factory=list)
-    # The parsed tree, for the bounce detectors that read the structure themselves.
+    # The parsed tree, for the bounce detectors that read the structure themselves;
+    # the pipeline runs them right after parsing and then lets the tree go (`notice`).
     message: Message | None = field(default=None, repr=False, compare=False)
+    notice: Verdict | None = None
+    notice_checked: bool = False
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

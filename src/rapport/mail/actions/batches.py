@@ -18,7 +18,7 @@ from django.db.models import F
 
 from rapport.core import clock
 from rapport.core.errors import RapportError
-from rapport.mail import routing, spam, spool, store
+from rapport.mail import bounces, routing, spam, spool, store
 from rapport.mail.actions.placing import Batch, Progress, place
 from rapport.mail.models import InboundMessage, InboundState
 from rapport.mail.parse import ParsedMail, parse
@@ -92,11 +92,17 @@ def _parse(inbound: InboundMessage, spoolers: list[spool.Spooler]) -> ParsedMail
             spooler = spool.Spooler(handle)
             spoolers.append(spooler)
             source = spooler.run()
-        return parse(
+        mail = parse(
             source,
             fallback_id=f"{inbound.raw.sha256}@missing-id.invalid",
             spooled=frozenset(spooler.files) if spooler else frozenset(),
         )
+    # Bounce detection reads the whole MIME tree: done now, outside the placing
+    # transaction, so the batch does not hold every tree in memory meanwhile.
+    mail.notice = bounces.detect(mail, inbound.envelope_from)
+    mail.notice_checked = True
+    mail.message = None
+    return mail
 
 
 class _Undone(Exception):
