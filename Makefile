@@ -5,14 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rapport
+# The Redis database the multi-process test flushes and shares between its machines.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
 DESK_BENCH_TICKETS ?= 1000000
+REACTION_RATE ?= 1000
+REACTION_SECONDS ?= 60
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +54,8 @@ test-sqlite: install-dev chromium mail-tools
 test-postgres: install-dev chromium mail-tools
 	@echo "=== tests on PostgreSQL ==="
 	scripts/ensure-postgres
-	DATABASE_URL=$(TEST_DATABASE_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
+	scripts/ensure-redis
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
 
 ## Dovecot and spamd (the IMAP and spam-filter peers of the mail tests) and CPython's e-mail test corpus.
 mail-tools:
@@ -70,7 +75,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres
@@ -92,6 +97,14 @@ bench-mail-sqlite: install-dev
 bench-mail-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_mailbench RAPPORT_DATA_DIR=var/bench-mail $(BIN)/python bench/mail.py --messages $(BENCH_MESSAGES)
+
+## Quote stripping: mail/quotes.py and the reply-parsing libraries scored on the
+## fixture set (mail/tests/quote_fixtures/), per category and language, and the
+## worst time on pathological inputs. Talon pins old packages: its own venv.
+eval-quotes: install-dev
+	$(BIN)/pip install -q -e ".[eval-quotes]"
+	test -x var/talon-venv/bin/python || ($(PYTHON) -m venv var/talon-venv && var/talon-venv/bin/pip install -q talon==1.4.4) || echo "talon could not be installed: scored without it"
+	TALON_PYTHON=var/talon-venv/bin/python $(BIN)/python bench/quotes_eval.py
 
 bench-sqlite: install-dev
 	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/run.py --tickets $(BENCH_TICKETS)
@@ -130,6 +143,37 @@ bench-scorecards-sqlite: install-dev
 bench-scorecards-postgres: install-dev
 	scripts/ensure-postgres
 	DATABASE_URL=$(TEST_DATABASE_URL)_bench RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/scorecards.py --tickets $(SCORECARD_BENCH_TICKETS)
+
+## The worker's throughput (a trivial task, the mail batch) on the SQLite queue and on
+## Redis (BENCH_REDIS_URL, flushed), then on PostgreSQL with Redis.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench-queue: install-dev
+	env -u DATABASE_URL -u REDIS_URL RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+	scripts/ensure-redis
+	env -u DATABASE_URL REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_queuebench REDIS_URL=$(BENCH_REDIS_URL) RAPPORT_DATA_DIR=var/bench-queue $(BIN)/python bench/queues.py
+
+## Where the HTTP run's time goes: py-spy over the web processes during the mix.
+bench-http-profile: install-dev
+	$(BIN)/pip install -q py-spy==0.4.3
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) --profile 20
+
+## Over HTTP: `rapport serve` on BENCH_TICKETS tickets (seeded once into var/bench-http
+## and reused), an open-loop mixed load stepped up to the highest arrival rate held at
+## p95 <= 100 ms with no error, beside the floor and the ticket page alone.
+HTTP_BENCH_ARGS ?=
+bench-http: bench-http-sqlite bench-http-postgres
+
+bench-http-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) $(HTTP_BENCH_ARGS)
+
+bench-http-postgres: install-dev
+	scripts/ensure-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL)_httpbench RAPPORT_DATA_DIR=var/bench-http $(BIN)/python bench/http_bench.py --tickets $(BENCH_TICKETS) $(HTTP_BENCH_ARGS)
+## Reaction lag: REACTION_RATE events/s for REACTION_SECONDS on SQLite with a real worker.
+bench-reactions: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-reactions $(BIN)/python bench/reactions.py --rate $(REACTION_RATE) --seconds $(REACTION_SECONDS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -17,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from bench.dataset import COMMON_WORD, RARE_WORD, Directory
 from rapport.accounts import actions as accounts
 from rapport.directory.models import Person
+from rapport.directory.queries import scope_for
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
+from rapport.tickets.queries import visible_tickets
 
 API = "/api/v1"
 WARMUP = 20
@@ -126,6 +128,9 @@ def reads(
     last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 1
     numbers = random.Random(seed).choices(range(1, last + 1), k=10_000)
     support = world.support.party_id
+    # An agent's random ticket is one of theirs (a number they may not see is a 404).
+    mine = list(visible_tickets(scope_for(world.agent)).values_list("pk", flat=True)[:100_000])
+    agent_numbers = random.Random(seed).choices(mine or [1], k=10_000)
 
     def always(path: str) -> Callable[[int], str]:
         return lambda i: path
@@ -143,6 +148,8 @@ def reads(
                  always(f"{API}/tickets?q={RARE_WORD}")),
         Workload("ticket detail, random, admin", "detail", admin,
                  lambda i: f"{API}/tickets/{numbers[i]}"),
+        Workload("ticket detail, random, agent", "detail", agent,
+                 lambda i: f"{API}/tickets/{agent_numbers[i]}"),
     ]  # fmt: skip
     desk = [
         # The desk's pages as an agent's browser gets them: the queue page is the

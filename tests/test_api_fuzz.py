@@ -57,6 +57,24 @@ def in_process_wsgi() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+def _failed_reaction() -> int:
+    """A reaction that failed on the world's tag event (its handler gone since)."""
+    from rapport.tickets import reactor
+    from rapport.tickets.models import PendingReaction
+    from rapport.tickets.testing import drain_reactions
+
+    def broken(event: Any, ticket: Any) -> None:
+        raise RuntimeError("the service is down")
+
+    name = "fuzz.broken"
+    reactor._subscribers[name] = reactor.Subscriber(name, frozenset({"tagged"}), broken)
+    try:
+        drain_reactions()
+    finally:
+        del reactor._subscribers[name]
+    return PendingReaction.objects.get(subscriber=name).pk
+
+
 def real_ids(world: World, role: str) -> dict[str, Any]:
     """Path parameters naming objects that exist, so fuzzing reaches past the 404."""
     person = world.people[role]
@@ -82,6 +100,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
     )  # fmt: skip
     return {
+        "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,
         "inbound_id": stranger.pk,

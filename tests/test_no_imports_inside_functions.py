@@ -20,10 +20,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "rapport"
 
 # "module path -> imported module": why it may be imported inside a function.
-ALLOWED: dict[str, str] = {
-    # removed by reactions: the solved hand-off notifies its parent through the event log.
-    "tickets/actions.py -> rapport.chain.actions": "removed by reactions",
-}
+ALLOWED: dict[str, str] = {}
 
 
 def _app_of(path: str) -> str:

@@ -38,7 +38,9 @@ from rapport.notifications.actions import notify
 from rapport.notifications.models import Notification
 from rapport.testing import ROLES, ApiClient, World, build_world
 from rapport.tickets import actions as ticket_actions
-from rapport.tickets.models import Attachment, Ticket
+from rapport.tickets.models import Attachment, Event, Ticket
+from rapport.tickets.reactor import reacts_to
+from rapport.tickets.testing import drain_reactions
 
 PROBLEM = "application/problem+json"
 EVERYONE = (*ROLES, "anonymous")
@@ -497,6 +499,38 @@ def mail_arrived(ctx: Ctx) -> None:
     held = deliver(build(subject="Cheap watches", headers={"X-Spam-Flag": "YES"}), mailbox)
     assert held.state == "spam"
     ctx.held_spam = held.pk  # type: ignore[attr-defined]
+
+
+# --- reactions: one that fails on a tag, so an event of the contact's ticket is parked ---
+
+BROKEN_TAG = "matrix-broken"
+
+
+@reacts_to("tagged")
+def fail_on_broken_tag(event: Event, ticket: Ticket) -> None:
+    """Fails on one tag only, so no other test meets it."""
+    if event.new_value == BROKEN_TAG:
+        raise RuntimeError("the reaction's service is down")
+
+
+def reaction_parked(ctx: Ctx) -> None:
+    from rapport.tickets.models import PendingReaction, ReactionState
+
+    ticket_actions.tag(ctx.world.people["agent"], ctx.tickets["contact"], [BROKEN_TAG])
+    drain_reactions()
+    row = PendingReaction.objects.get(subscriber__endswith=".fail_on_broken_tag")
+    row.state = ReactionState.PARKED
+    row.save(update_fields=["state"])
+    ctx.parked = row.pk  # type: ignore[attr-defined]
+
+
+def check_parked(role: str, body: Any, ctx: Ctx) -> None:
+    assert [(i["id"], i["ticket"]) for i in body["items"]] == [(ctx.parked, ctx.n("contact"))]  # type: ignore[attr-defined]
+
+
+def check_retried(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["handled"] is False  # still failing: it stays parked, with its error
+    assert "service is down" in body["reaction"]["error"]
 
 
 def check_quarantine(role: str, body: Any, ctx: Ctx) -> None:
@@ -1084,6 +1118,23 @@ MATRIX: dict[str, list[Case]] = {
             prepare=notify_contact_and_agent,
         )
     ],
+    # --- reactions ---
+    "GET /api/v1/reactions/parked": [
+        Case(
+            lambda c, x: c.get("/api/v1/reactions/parked"),
+            admin_only(200),
+            check_parked,
+            prepare=reaction_parked,
+        )
+    ],
+    "POST /api/v1/reactions/parked/{reaction_id}/retry": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/reactions/parked/{x.parked}/retry"),
+            admin_only(200),
+            check_retried,
+            prepare=reaction_parked,
+        )
+    ],
     # --- mail ---
     "GET /api/v1/mail/inbound": [
         Case(
@@ -1228,6 +1279,7 @@ def surveyed_and_solved(ctx: Ctx) -> None:
     # A fresh copy: each role's run is rolled back, the objects in ctx are not.
     ticket = Ticket.objects.get(pk=ctx.n("contact"))
     ticket_actions.set_status(ctx.world.agent, ticket, ticket_actions.default_status("solved"))
+    drain_reactions()  # the survey is the surveys app's reaction to the solve
 
 
 def check_surveys(role: str, body: Any, ctx: Ctx) -> None:

@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "rapport.urls"
+# `make bench-http` adds its floor page (bench/http_urls.py) to the same site.
+ROOT_URLCONF = os.environ.get("RAPPORT_URLCONF", "rapport.urls")
 WSGI_APPLICATION = "rapport.wsgi.application"
 
 TEMPLATES = [
@@ -132,6 +133,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": prepare}
         )
+    # Django's native pool (psycopg_pool), off by default: with CONN_MAX_AGE each web
+    # thread already keeps its connection and that connection's prepared statements,
+    # which measured as fast (docs/deploy.md). A pool of N caps a process's
+    # connections below its thread count, for a server short of connections.
+    pool = int(os.environ.get("RAPPORT_PG_POOL", "0"))
+    if pool > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": pool, "timeout": 10,
+        }  # fmt: skip
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "directory.Person"

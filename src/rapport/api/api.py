@@ -21,6 +21,7 @@ from rapport.scorecards.api import router as scorecards_router
 from rapport.sla.api import router as sla_router
 from rapport.surveys.api import router as surveys_router
 from rapport.tickets.api import router as tickets_router
+from rapport.tickets.reactions_api import router as reactions_router
 
 api = NinjaAPI(
     title="Rapport API",
@@ -50,6 +51,7 @@ for exc_class in (
 api.add_router("", directory_router)
 api.add_router("", agreements_router)
 api.add_router("", tickets_router)
+api.add_router("", reactions_router)
 api.add_router("", tokens_router)
 api.add_router("", sla_router)
 api.add_router("", notifications_router)

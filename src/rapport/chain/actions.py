@@ -17,6 +17,7 @@ from rapport.directory.models import Party, Person, TeamMembership, TeamRole
 from rapport.directory.queries import scope_for
 from rapport.notifications.actions import notify
 from rapport.tickets import actions as ticket_actions
+from rapport.tickets import events
 from rapport.tickets.models import Event, Message, Status, Ticket
 from rapport.tickets.permissions import require_provider_staff
 
@@ -78,10 +79,10 @@ def hand_off(
         child=child, parent=parent, asked_by=actor, note=note.strip()[:MAX_SHARED],
         shared_request=share_request, created_at=now,
     )  # fmt: skip
-    Event.objects.create(
-        ticket=parent, actor=actor, created_at=now, kind="handoff", new_value=f"#{child.pk}",
-        data={"child": child.pk, "provider": provider.pk, "provider_name": provider.name,
-              "agreement": child.agreement_id, "shared_request": share_request},
+    events.append(
+        parent, actor, "handoff", new=f"#{child.pk}", at=now,
+        child=child.pk, provider=provider.pk, provider_name=provider.name,
+        agreement=child.agreement_id, shared_request=share_request,
     )  # fmt: skip
     notify_provider = [p for p in _provider_people(child) if p.pk != actor.pk]
     if notify_provider:
@@ -110,12 +111,22 @@ def wait_on_children(actor: Person, parent: Ticket) -> Ticket:
     return parent
 
 
-def on_child_done(child: Ticket, actor: Person | None) -> None:
-    """Called by the status change that solved or closed a child (inside its
-    transaction): the parent's assignee hears of it, and a parent that was waiting
-    goes back to open once nothing it waits on is still open."""
+@transaction.atomic
+def on_child_done(child: Ticket, actor: Person | None, *, cause: int | None = None) -> None:
+    """A child was solved or closed (the chain's reaction to its status event, `cause`):
+    the parent's assignee hears of it, and a parent that was waiting goes back to open
+    once nothing it waits on is still open. Once per `cause`: a repeat does nothing."""
     assert child.parent_id is not None
-    parent = Ticket.objects.select_related("status", "provider_party").get(pk=child.parent_id)
+    parent = (
+        Ticket.objects.select_related("status", "provider_party").filter(pk=child.parent_id).first()
+    )
+    if parent is None:
+        return
+    if (
+        cause is not None
+        and Event.objects.filter(ticket=parent, kind="child_solved", data__cause=cause).exists()
+    ):
+        return
     still_open = (
         Ticket.objects.filter(parent=parent).exclude(status_category__in=DONE_CATEGORIES).count()
     )
@@ -124,9 +135,9 @@ def on_child_done(child: Ticket, actor: Person | None) -> None:
         text += f"; {still_open} other hand-off(s) still open."
     if parent.assignee_id is not None:
         notify([parent.assignee], "child_solved", parent, text)
-    Event.objects.create(
-        ticket=parent, actor=actor, created_at=clock.now(), kind="child_solved",
-        new_value=f"#{child.pk}", data={"child": child.pk, "still_open": still_open},
+    events.append(
+        parent, actor, "child_solved", new=f"#{child.pk}",
+        child=child.pk, still_open=still_open, cause=cause,
     )  # fmt: skip
     if not still_open and parent.status.slug == WAITING_SLUG:
         # The system resumes the parent: nobody on the parent's side acted yet.

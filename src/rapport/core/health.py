@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,15 @@ from rapport.core import clock
 from rapport.core.models import Heartbeat
 
 WORKER_STALE_AFTER = timedelta(minutes=3)
+
+# Checks apps add at start-up (e.g. tickets: the reaction lag), so core names no app.
+# Each returns a JSON-able report; a "status" other than "ok" degrades /healthz.
+_checks: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def register(name: str, check: Callable[[], dict[str, Any]]) -> None:
+    """Add a section `name` to /healthz, filled by `check()` on each request."""
+    _checks[name] = check
 
 
 def check() -> tuple[bool, dict[str, Any]]:
@@ -29,9 +39,18 @@ def check() -> tuple[bool, dict[str, Any]]:
         fresh = clock.now() - seen <= WORKER_STALE_AFTER
         worker = {"status": "ok" if fresh else "stale", "last_seen": seen.isoformat()}
     status = "ok" if worker["status"] == "ok" else "degraded"
-    return True, {
+    report: dict[str, Any] = {
         "status": status,
         "database": database,
         "database_engine": connection.vendor,
         "worker": worker,
     }
+    for name, extra in _checks.items():
+        try:
+            section = extra()
+        except DatabaseError as exc:
+            section = {"status": f"error: {exc.__class__.__name__}"}
+        if section.get("status", "ok") != "ok":
+            report["status"] = "degraded"
+        report[name] = section
+    return True, report

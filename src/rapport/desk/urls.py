@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.desk import ticket_views, views
+from rapport.desk import reaction_views, ticket_views, views
 
 app_name = "desk"
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("t/<int:number>/tags", ticket_views.add_tag, name="tag"),
     path("t/<int:number>/tags/remove", ticket_views.remove_tag, name="untag"),
     path("t/<int:number>/merge", ticket_views.merge, name="merge"),
+    path("reactions", reaction_views.reactions, name="reactions"),
+    path("reactions/<int:reaction_id>/retry", reaction_views.retry, name="reaction-retry"),
 ]

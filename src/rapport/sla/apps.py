@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -13,3 +15,10 @@ class SlaConfig(AppConfig):
         from rapport.sla.actions import schedule_recompute
 
         on_terms_changed("sla", schedule_recompute)
+
+        from rapport.sla.clocks import TicketClocks
+        from rapport.tickets import clocks
+
+        # Clocks are part of a ticket's state: moved by the ticket actions in their own
+        # transaction through this hook, not by a reaction (see rapport.tickets.clocks).
+        clocks.register(TicketClocks())

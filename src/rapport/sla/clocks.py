@@ -40,6 +40,7 @@ from rapport.sla.business_time import (
     to_us,
 )
 from rapport.sla.models import LIVE_STATES, ClockState, TicketClock
+from rapport.tickets import events
 from rapport.tickets.models import Event, Side, Ticket
 
 BREACH = 100
@@ -290,8 +291,7 @@ class _Work:
             TicketClock.objects.bulk_create(self.created)
         for c in self.changed.values():
             c.save(update_fields=CLOCK_FIELDS)
-        if self.events:
-            Event.objects.bulk_create(self.events)
+        events.append_many(self.events)
         sync_ticket(self.ticket, self.clocks)
 
 
@@ -482,3 +482,33 @@ def on_merged(source: Ticket, actor: Person | None) -> None:
     for c in work.live():
         work.cancel(c, "merged")
     work.save()
+
+
+class TicketClocks:
+    """The hooks the ticket actions call in the ticket's own transaction; registered
+    with `rapport.tickets.clocks` by SlaConfig.ready (tickets does not import sla)."""
+
+    def start(
+        self,
+        ticket: Ticket,
+        actor: Person | None,
+        agreement: Agreement | None,
+        priority: int,
+        ref: Snapshot | None,
+        now: datetime,
+    ) -> tuple[list[TicketClock], list[Event]]:
+        return start_new_ticket(ticket, actor, terms_of(agreement, priority, ref), now)
+
+    def on_public_reply(self, ticket: Ticket, actor: Person | None, side: str) -> None:
+        on_public_reply(ticket, actor, side)
+
+    def on_status_changed(
+        self, ticket: Ticket, actor: Person | None, old_category: str, new_category: str
+    ) -> None:
+        on_status_changed(ticket, actor, old_category, new_category)
+
+    def on_terms_changed(self, ticket: Ticket, actor: Person | None, reason: str) -> None:
+        on_terms_changed(ticket, actor, reason)
+
+    def on_merged(self, source: Ticket, actor: Person | None) -> None:
+        on_merged(source, actor)

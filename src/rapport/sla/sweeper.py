@@ -13,6 +13,11 @@ what happened, and nothing is recorded twice when several workers sweep at once:
   write per row instead of a claim and a write halves the pages a pass dirties.
 
 A worker that dies mid-batch rolls back, and the rows are due again next time.
+
+Escalations are not applied here: the sweeper records `sla_warning` and
+`sla_breached` events (with the levels crossed and the clock's agreement) through
+`rapport.tickets.events`, and `rapport.sla.reactions` applies the agreement's
+escalations to them, so a sweep stays a few statements per batch.
 """
 
 from __future__ import annotations
@@ -26,10 +31,6 @@ from django.db import connection, transaction
 
 from rapport.agreements.models import Agreement
 from rapport.core import clock
-from rapport.core.choices import Clock
-from rapport.core.errors import RapportError
-from rapport.directory.models import OrgMembership, Person, TeamMembership, TeamRole
-from rapport.notifications.actions import notify
 from rapport.sla.business_time import (
     MINUTE_US,
     CompiledCalendar,
@@ -38,9 +39,8 @@ from rapport.sla.business_time import (
     to_us,
 )
 from rapport.sla.clocks import BREACH, levels_of, next_check_us, used_until
-from rapport.sla.models import Escalation, EscalationAction, Recipient, TicketClock
-from rapport.tickets import actions as ticket_actions
-from rapport.tickets.models import Event, Ticket
+from rapport.sla.models import TicketClock
+from rapport.tickets import events as event_log
 
 log = logging.getLogger(__name__)
 BATCH = 25_000
@@ -50,13 +50,11 @@ BATCH = 25_000
 class SweepResult:
     warnings: int = 0
     breaches: int = 0
-    escalations: int = 0
     clocks: int = 0
 
     def add(self, other: SweepResult) -> None:
         self.warnings += other.warnings
         self.breaches += other.breaches
-        self.escalations += other.escalations
         self.clocks += other.clocks
 
 
@@ -199,21 +197,17 @@ def _sqlite_time(us: int | None) -> str | None:
 
 
 class _Context:
-    """What a batch needs per agreement and per provider, read once."""
+    """What a batch needs per agreement, read once."""
 
     def __init__(self) -> None:
         self.calendars: dict[int, CompiledCalendar] = {}
         self.levels: dict[int, tuple[int, ...]] = {}
-        self.escalations: dict[int, list[Escalation]] = {}
 
     def load(self, agreements: list[Agreement]) -> None:
         for agreement in agreements:
             if agreement.pk not in self.calendars:
                 self.calendars[agreement.pk] = compile_calendar(agreement.calendar)
                 self.levels[agreement.pk] = levels_of(agreement)
-                self.escalations[agreement.pk] = []
-        for esc in Escalation.objects.filter(agreement_id__in=[a.pk for a in agreements]):
-            self.escalations[esc.agreement_id].append(esc)
 
 
 def _handle(clocks: list[_Clock], now: datetime) -> SweepResult:
@@ -224,7 +218,6 @@ def _handle(clocks: list[_Clock], now: datetime) -> SweepResult:
     events: list[tuple[Any, ...]] = []
     warned: list[tuple[Any, ...]] = []
     breached: list[int] = []
-    to_escalate: list[tuple[_Clock, Escalation, int]] = []
     stamp, now_us = _to_db(now), to_us(now)
     for c in clocks:
         cal, levels = ctx.calendars[c.agreement_id], ctx.levels[c.agreement_id]
@@ -234,9 +227,11 @@ def _handle(clocks: list[_Clock], now: datetime) -> SweepResult:
         crossed = [lv for lv in levels if lv > c.warned_percent and lv * target <= used * 100]
         # The event's data as JSON by hand: json.dumps is a tenth of a sweep, and
         # these values are identifiers, numbers and ISO timestamps only.
+        # `crossed` and `agreement` are for the escalations (rapport.sla.reactions).
         data = (f'{{"clock": "{c.kind}", "cycle": {c.cycle}, '
                 f'"target_minutes": {c.target_minutes}, '
-                f'"used_minutes": {round(used / MINUTE_US, 2)}')  # fmt: skip
+                f'"used_minutes": {round(used / MINUTE_US, 2)}, '
+                f'"agreement": {c.agreement_id}, "crossed": {crossed}')  # fmt: skip
         if BREACH in crossed:
             if c.breached_at is None:  # as the UPDATE: COALESCE(breached_at, due_at, now)
                 c.breached_at = c.due_at if c.due_at is not None else now_us
@@ -255,12 +250,7 @@ def _handle(clocks: list[_Clock], now: datetime) -> SweepResult:
                 c.next_check_at = next_check_us(since, c.used_us, target, c.warned_percent,
                                                 cal, levels)  # fmt: skip
             warned.append((c.warned_percent, c.next_check_at, c.pk))
-        for esc in ctx.escalations[c.agreement_id]:
-            if esc.at_percent in crossed and esc.clock in ("", c.kind):
-                to_escalate.append((c, esc, esc.at_percent))
     _write(warned, breached, events, stamp)
-    if to_escalate:
-        result.escalations = _escalate(to_escalate)
     return result
 
 
@@ -273,7 +263,7 @@ def _write(
     sweep itself at ten thousand rows. PostgreSQL takes whole arrays (unnest) in
     one round trip; SQLite runs one prepared statement per row in a C loop.
     """
-    table, events_table = TicketClock._meta.db_table, Event._meta.db_table
+    table = TicketClock._meta.db_table
     breach = (
         f"UPDATE {table} SET warned_percent = {BREACH}, "  # noqa: S608
         "breached_at = COALESCE(breached_at, due_at, %s), next_check_at = NULL "
@@ -294,127 +284,24 @@ def _write(
                     "WHERE c.id = v.id",
                     [f"[{rows}]"],
                 )
-            if events:
-                rows = ",".join(
-                    f'{{"t": {t}, "k": "{k}", "c": "{c}", "d": {d}}}' for t, _, k, c, d in events
-                )
+        else:
+            # The conditional UPDATEs are the claim (see the module docstring): every
+            # row of the batch must still be due, or another worker got there first.
+            done = 0
+            for start in range(0, len(breached), 1000):
+                chunk = breached[start : start + 1000]
                 cursor.execute(
-                    f"INSERT INTO {events_table} (ticket_id, created_at, kind, field, "  # noqa: S608
-                    "old_value, new_value, data) SELECT v.t, %s, v.k, 'sla', '', v.c, v.d "
-                    "FROM jsonb_to_recordset(%s::jsonb) AS v(t bigint, k text, c text, d jsonb)",
-                    [now, f"[{rows}]"],
+                    breach + f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND {_DUE}",
+                    [now, *chunk, now],
                 )
-            return
-        # The conditional UPDATEs are the claim (see the module docstring): every
-        # row of the batch must still be due, or another worker got there first.
-        done = 0
-        for start in range(0, len(breached), 1000):
-            chunk = breached[start : start + 1000]
-            cursor.execute(
-                breach + f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND {_DUE}",
-                [now, *chunk, now],
-            )
-            done += cursor.rowcount
-        if warned:
-            cursor.executemany(
-                f"UPDATE {table} SET warned_percent = %s, next_check_at = %s "  # noqa: S608
-                f"WHERE id = %s AND {_DUE}",
-                [(w, _sqlite_time(n), pk, now) for w, n, pk in warned],
-            )
-            done += cursor.rowcount
-        if done != len(breached) + len(warned):
-            raise _Taken
-        if events:
-            cursor.executemany(
-                f"INSERT INTO {events_table} (ticket_id, created_at, kind, field, "  # noqa: S608
-                "old_value, new_value, data) VALUES (%s, %s, %s, 'sla', '', %s, %s)",
-                events,
-            )
-
-
-# --- escalations --------------------------------------------------------------
-
-
-def _escalate(items: list[tuple[_Clock, Escalation, int]]) -> int:
-    tickets = Ticket.objects.select_related("assignee", "provider_party").in_bulk(
-        {c.ticket_id for c, _, _ in items}
-    )
-    people = _People()
-    done = 0
-    for c, esc, level in items:
-        ticket = tickets[c.ticket_id]
-        what = "breached" if level == BREACH else f"is {level}% through its target"
-        label = str(Clock(c.kind).label).lower()
-        text = f"#{ticket.pk} {ticket.subject}: {label} {what}."
-        try:
-            if esc.action == EscalationAction.NOTIFY:
-                recipients = people.resolve(ticket, esc.recipients or [])
-                notify(recipients, "sla_breach" if level == BREACH else "sla_warning", ticket, text)
-            elif esc.action == EscalationAction.RAISE_PRIORITY and esc.priority:
-                if ticket.priority < esc.priority:
-                    ticket_actions.set_priority(None, ticket, esc.priority)
-            elif esc.action == EscalationAction.REASSIGN and esc.team_id:
-                lead = people.leads_of_team(esc.team_id)
-                if lead:
-                    ticket_actions.assign(None, ticket, lead[0])
-                    notify(lead[:1], "sla_reassigned", ticket, f"{text} It is yours now.")
-        except RapportError as exc:  # e.g. the team's lead does not serve this provider
-            log.warning("escalation %s on #%s not applied: %s", esc.pk, ticket.pk, exc.detail)
-            continue
-        done += 1
-    return done
-
-
-class _People:
-    """Who an escalation reaches, looked up once per provider in a batch."""
-
-    def __init__(self) -> None:
-        self._leads: dict[int, list[Person]] = {}
-        self._managers: dict[int, list[Person]] = {}
-        self._team_leads: dict[int, list[Person]] = {}
-
-    def resolve(self, ticket: Ticket, recipients: list[str]) -> list[Person]:
-        out: list[Person] = []
-        if Recipient.ASSIGNEE in recipients and ticket.assignee is not None:
-            out.append(ticket.assignee)
-        if Recipient.TEAM_LEAD in recipients:
-            out += self._provider_leads(ticket.provider_party_id)
-        if Recipient.PROVIDER_MANAGER in recipients:
-            out += self._provider_managers(ticket)
-        return out
-
-    def _provider_leads(self, party_id: int) -> list[Person]:
-        if party_id not in self._leads:
-            self._leads[party_id] = [
-                m.person
-                for m in TeamMembership.objects.filter(
-                    team__party_id=party_id, role=TeamRole.LEAD
-                ).select_related("person")
-            ]
-        return self._leads[party_id]
-
-    def _provider_managers(self, ticket: Ticket) -> list[Person]:
-        """A team's managers are our managers; a vendor's are its organisation admins."""
-        party_id = ticket.provider_party_id
-        if party_id not in self._managers:
-            if ticket.provider_party.is_team:
-                found = list(Person.objects.filter(staff_role="manager", is_active=True))
-            else:
-                found = [
-                    m.person
-                    for m in OrgMembership.objects.filter(
-                        organisation__party_id=party_id, is_admin=True
-                    ).select_related("person")
-                ]
-            self._managers[party_id] = found
-        return self._managers[party_id]
-
-    def leads_of_team(self, team_id: int) -> list[Person]:
-        if team_id not in self._team_leads:
-            self._team_leads[team_id] = [
-                m.person
-                for m in TeamMembership.objects.filter(team_id=team_id, role=TeamRole.LEAD)
-                .select_related("person")
-                .order_by("id")
-            ]
-        return self._team_leads[team_id]
+                done += cursor.rowcount
+            if warned:
+                cursor.executemany(
+                    f"UPDATE {table} SET warned_percent = %s, next_check_at = %s "  # noqa: S608
+                    f"WHERE id = %s AND {_DUE}",
+                    [(w, _sqlite_time(n), pk, now) for w, n, pk in warned],
+                )
+                done += cursor.rowcount
+            if done != len(breached) + len(warned):
+                raise _Taken
+    event_log.append_encoded(events, now)

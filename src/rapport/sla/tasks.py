@@ -17,8 +17,8 @@ def sweep_clocks() -> None:
     result = sweeper.sweep()
     if result.clocks:
         log.info(
-            "sla sweep: %s clocks, %s warnings, %s breaches, %s escalations",
-            result.clocks, result.warnings, result.breaches, result.escalations,
+            "sla sweep: %s clocks, %s warnings, %s breaches",
+            result.clocks, result.warnings, result.breaches,
         )  # fmt: skip
 
 

@@ -19,7 +19,8 @@ from rapport.mail.models import InboundMessage, Outcome
 from rapport.mail.outbound import queue_mail
 from rapport.surveys import links
 from rapport.surveys.models import QUESTIONS, SCALES, Metric, Survey, SurveySettings, SurveyState
-from rapport.tickets.models import Event, Message, Side, Ticket
+from rapport.tickets import events
+from rapport.tickets.models import Message, Side, Ticket
 
 logger = logging.getLogger(__name__)
 MAX_COMMENT = 5000
@@ -72,11 +73,12 @@ def answering_agent(ticket: Ticket) -> Person | None:
     return last.author if last is not None else None
 
 
-def on_ticket_solved(ticket: Ticket, actor: Person | None) -> Survey | None:
-    """Called by the ticket actions when a ticket becomes solved: schedule its one survey.
-
-    Runs inside the caller's transaction. A ticket solved again after a reopen
-    keeps its first survey (at most one per ticket).
+def on_ticket_solved(
+    ticket: Ticket, actor: Person | None, *, at: datetime | None = None
+) -> Survey | None:
+    """A ticket became solved (the surveys' reaction to its status event): schedule its
+    one survey. A ticket solved again after a reopen keeps its first survey (at most
+    one per ticket), which also makes a repeat of the reaction do nothing.
     """
     if ticket.agreement_id is None or ticket.merged_into_id is not None:
         return None
@@ -85,7 +87,7 @@ def on_ticket_solved(ticket: Ticket, actor: Person | None) -> Survey | None:
         return None
     if Survey.objects.filter(ticket=ticket).exists():
         return None
-    now = clock.now()
+    now = at or clock.now()  # the solve's moment: the delay counts from it
     respondent = ticket.requester
     state, reason = SurveyState.SCHEDULED, ""
     if not respondent.email:
@@ -101,10 +103,7 @@ def on_ticket_solved(ticket: Ticket, actor: Person | None) -> Survey | None:
         ask_comment=settings_row.ask_comment, state=state, reason=reason, created_at=now,
         send_at=now + timedelta(minutes=settings_row.delay_minutes),
     )  # fmt: skip
-    Event.objects.create(
-        ticket=ticket, actor=actor, created_at=now, kind="survey",
-        new_value=state, data={"survey": survey.pk, "reason": reason},
-    )  # fmt: skip
+    events.append(ticket, actor, "survey", new=state, at=now, survey=survey.pk, reason=reason)
     return survey
 
 
@@ -220,8 +219,8 @@ def answer(
         survey.sent_at = survey.sent_at or now  # answered in the portal before the mail
         fields += ["state", "answered_at", "sent_at"]
     survey.save(update_fields=fields)
-    Event.objects.create(
-        ticket_id=survey.ticket_id, actor=actor, created_at=now, kind="survey_answer",
-        data={m: getattr(survey, m) for m in survey.metrics},
+    events.append(
+        survey.ticket, actor, "survey_answer", at=now,
+        **{m: getattr(survey, m) for m in survey.metrics},
     )  # fmt: skip
     return survey

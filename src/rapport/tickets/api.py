@@ -193,12 +193,7 @@ def _detail(request: HttpRequest, number: int) -> dict[str, Any]:
     ticket = queries.get_ticket(scope, number)
     data = ticket_out(ticket, parents=queries.visible_parents(scope, [ticket]))
     data["messages"] = [message_out(m) for m in queries.thread(scope, ticket)]
-    data["children"] = list(
-        queries.visible_tickets(scope)
-        .filter(parent=ticket)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    data["children"] = queries.visible_children(scope, ticket)
     return data
 
 

@@ -265,3 +265,59 @@ class SearchDocument(models.Model):
         Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     body = models.TextField()
+
+
+class ReactionCursor(models.Model):
+    """How far one subscriber (a reaction handler) has read the event log.
+
+    `position` is the id of the last event it has handled or passed by. `gap_since`
+    is when it first waited on a hole in the ids (PostgreSQL only: an id taken by a
+    transaction that has not committed yet, or rolled back; see the reactor).
+    """
+
+    subscriber = models.CharField(max_length=200, unique=True)
+    position = models.BigIntegerField(default=0)
+    gap_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} @ {self.position}"
+
+
+class ReactionState(models.TextChoices):
+    RETRYING = "retrying", "Retrying"
+    PARKED = "parked", "Parked"
+    HELD = "held", "Held"  # waits behind an earlier event of the same ticket
+
+
+class PendingReaction(models.Model):
+    """An event a subscriber has not handled yet although its cursor passed it: its
+    handler failed (retrying with backoff, then parked for an admin), or it waits
+    behind such an event of the same ticket (held), so each ticket's events reach a
+    subscriber in order while other tickets and subscribers go on."""
+
+    subscriber = models.CharField(max_length=200)
+    # No database-level key, as for Event.ticket: the event and its ticket may be
+    # deleted together (a person's erasure) and this row with them by the reactor.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    ticket_id = models.BigIntegerField()
+    state = models.CharField(max_length=8, choices=ReactionState.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["event_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "event"], name="pending_reaction_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["subscriber", "ticket_id", "event"], name="pending_reaction_ticket"
+            ),
+            models.Index(fields=["state", "next_attempt_at"], name="pending_reaction_due"),
+        ]

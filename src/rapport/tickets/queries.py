@@ -13,11 +13,20 @@ from django.db.models import BigIntegerField, Prefetch, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 from rapport.core import reference, search
-from rapport.core.errors import NotFound
+from rapport.core.errors import NotFound, PermissionDenied
 from rapport.core.prepared import Prepared
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
-from rapport.tickets.models import Attachment, Event, Message, Status, Tag, Ticket, TicketTag
+from rapport.tickets.models import (
+    Attachment,
+    Event,
+    Message,
+    PendingReaction,
+    Status,
+    Tag,
+    Ticket,
+    TicketTag,
+)
 
 # Event kinds a client (or vendor user) may see in a ticket's history.
 CLIENT_EVENT_KINDS = frozenset({"created", "status", "reopened", "reply", "merged", "merged_into"})
@@ -90,6 +99,21 @@ def visible_parents(scope: Scope, tickets: Iterable[Ticket]) -> set[int]:
     if not wanted or scope.sees_everything:
         return wanted
     return set(visible_tickets(scope).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def visible_children(scope: Scope, ticket: Ticket) -> list[int]:
+    """Numbers of the ticket's children (hand-offs) the person may see.
+
+    The children are found by `parent_id` in a subquery, so the parent index leads.
+    Written as one condition beside the visibility OR, SQLite scanned every ticket
+    (40-120 ms at 100,000 tickets for an agent): its statistics count the NULL
+    `parent_id` of tickets with no parent as one value shared by all, so the index
+    looks as if it matched every row.
+    """
+    children = Ticket.objects.filter(parent_id=ticket.pk).order_by().values("pk")
+    return list(
+        visible_tickets(scope).filter(pk__in=children).order_by("id").values_list("id", flat=True)
+    )
 
 
 def with_list_joins(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -284,3 +308,14 @@ def tag_names(scope: Scope) -> QuerySet[Tag]:
         return qs
     tagged = Ticket.tags.through.objects.filter(ticket__in=visible_tickets(scope))
     return qs.filter(pk__in=tagged.values("tag_id"))
+
+
+# --- reactions (admins) ------------------------------------------------------------
+
+
+def pending_reactions(scope: Scope, *, state: str | None = None) -> QuerySet[PendingReaction]:
+    """Reactions that failed (retrying, parked) or wait behind one (held): admins only."""
+    if not scope.is_admin:
+        raise PermissionDenied("Only an admin can see the reactions.")
+    qs = PendingReaction.objects.select_related("event")
+    return qs.filter(state=state) if state else qs

@@ -30,6 +30,7 @@ from rapport.surveys import actions as survey_actions
 from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
+from rapport.tickets.testing import drain_reactions
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -76,6 +77,7 @@ def build_chain(world: World) -> Chain:
 
     def solve(who: object, ticket: Ticket) -> None:
         actions.set_status(who, ticket, solved)  # type: ignore[arg-type]
+        drain_reactions()  # surveys and the parent's notice are reactions to the solve
 
     with clock.travel_to(T0 - timedelta(days=2)):
         world.ticket("contact", subject="Before the period")

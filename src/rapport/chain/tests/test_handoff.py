@@ -15,6 +15,7 @@ from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket
+from rapport.tickets.testing import drain_reactions
 
 
 def _parent(world: World) -> Ticket:
@@ -155,11 +156,13 @@ def test_solving_a_child_tells_the_parents_assignee_and_resumes_a_waiting_parent
     assert parent.status.slug == WAITING_SLUG and parent.status_category == "on_hold"
     solved = actions.default_status("solved")
     actions.set_status(world.other_agent, it_child, solved)
+    drain_reactions()  # the chain's reaction to the child's solve
     told = Notification.objects.filter(recipient=world.agent, kind="child_solved")
     assert told.count() == 1 and "1 other hand-off" in told.get().text
     parent.refresh_from_db()
     assert parent.status.slug == WAITING_SLUG  # still waits on the vendor
     actions.set_status(world.vendor_user, vendor_child, solved)
+    drain_reactions()
     assert told.count() == 2
     parent.refresh_from_db()
     assert parent.status_category == "open"

@@ -31,6 +31,7 @@ from rapport.notifications.models import Notification
 from rapport.sla.models import TicketClock
 from rapport.testing import World
 from rapport.tickets.models import Event, Message, Ticket
+from rapport.tickets.testing import drain_reactions
 
 # When the demo build began: its final sweep ran after this, at the build's own
 # "now", so every clock due by then has been seen, however long the tests take.
@@ -47,6 +48,7 @@ def _demo_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
         out = io.StringIO()
         _BUILT["from"] = timezone.now()
         assert demo.ensure_demo(out, progress=False) is True
+        drain_reactions()  # what the worker does next: escalations, surveys, the chain
         yield out.getvalue()
         transaction.set_rollback(True)
 

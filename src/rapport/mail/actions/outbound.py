@@ -40,6 +40,7 @@ from rapport.mail.models import (
     OutboundState,
     PendingNotification,
 )
+from rapport.tickets import events
 from rapport.tickets.models import Message, Side, Ticket
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ def muted() -> Iterator[None]:
     """No notifications for messages written in this block (demo data, imports)."""
     token = _muted.set(True)
     try:
-        yield
+        # Ticket mail is a reaction to the events written here: they carry the mute.
+        with events.muted():
+            yield
     finally:
         _muted.reset(token)
 
@@ -79,6 +82,8 @@ def mail_notification(person: Person, kind: str, ticket: Ticket | None, text: st
     through; muted blocks (demo data) and RAPPORT_MAIL_NOTIFY=off send nothing.
     """
     if not person.email or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
+        return
+    if events.is_muted():  # a reaction to events written under a mute
         return
     tag = f"[#{ticket.pk}] " if ticket is not None else ""
     headline = text.split(". ")[0][:120]

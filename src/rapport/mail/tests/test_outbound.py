@@ -12,11 +12,13 @@ from rapport.mail.testing import SUPPORT, SmtpSink, build, deliver
 from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Ticket
+from rapport.tickets.testing import drain_reactions
 
 
 def send_all() -> list[OutboundMessage]:
-    """What the worker does after commit: drain the outbox, then send each mail."""
-    outbound.deliver_pending()
+    """What the worker does after commit: run the reactions (mail's works out who hears
+    of each message), then send each mail."""
+    drain_reactions()
     queued = OutboundMessage.objects.filter(state=OutboundState.QUEUED).order_by("id")
     return [outbound.send(o.pk) for o in queued]
 
@@ -161,7 +163,7 @@ def test_a_failed_send_stays_queued_for_the_retry(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port  # type: ignore[attr-defined]
     ticket = _mailed_ticket(world, mailbox)
     ticket_actions.reply(world.agent, ticket, body="Fixed")
-    outbound.deliver_pending()
+    drain_reactions()
     mail = OutboundMessage.objects.get(to_address="contact@example.com")
     for attempt in range(1, outbound.MAX_ATTEMPTS + 1):
         with pytest.raises(ConnectionRefusedError):

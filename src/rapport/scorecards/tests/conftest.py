@@ -11,6 +11,7 @@ from rapport.surveys.models import Survey
 from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket
+from rapport.tickets.testing import drain_reactions
 
 
 def utc(*parts: int) -> datetime:
@@ -19,6 +20,7 @@ def utc(*parts: int) -> datetime:
 
 def solve(world: World, ticket: Ticket, by: str = "agent") -> None:
     actions.set_status(world.people[by], ticket, actions.default_status(StatusCategory.SOLVED))
+    drain_reactions()  # the survey is the surveys app's reaction to the solve
 
 
 @pytest.fixture

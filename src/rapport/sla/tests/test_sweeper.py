@@ -14,6 +14,7 @@ from rapport.sla.sweeper import sweep
 from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Event, Ticket
+from rapport.tickets.testing import drain_reactions
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -73,11 +74,15 @@ def test_the_log_names_due_times_and_the_next_check_is_the_next_threshold(world:
         e.data
         for e in Event.objects.filter(ticket=ticket, kind__in=["sla_warning", "sla_breached"])
     ]
+    # `agreement` and `crossed` (the levels passed since the last check) are what the
+    # escalations (a reaction) go by.
+    agreement = ticket.agreement_id
     assert logged == [
         {"clock": "first_response", "cycle": 1, "target_minutes": 30, "used_minutes": 15.0,
-         "percent": 50, "due_at": "2026-03-10T09:30:00+00:00"},
-        {"clock": "first_response", "cycle": 1, "target_minutes": 30, "used_minutes": 31.0,
+         "agreement": agreement, "crossed": [50], "percent": 50,
          "due_at": "2026-03-10T09:30:00+00:00"},
+        {"clock": "first_response", "cycle": 1, "target_minutes": 30, "used_minutes": 31.0,
+         "agreement": agreement, "crossed": [75, 90, 100], "due_at": "2026-03-10T09:30:00+00:00"},
     ]  # fmt: skip
 
 
@@ -117,13 +122,16 @@ def test_escalations_notify_raise_priority_and_reassign(world: World) -> None:
         ticket = world.ticket("contact")  # normal: first response 240, resolution 2400
         actions.assign(world.agent, ticket, world.agent)
     sweep(at(2026, 3, 10, 12, 0))  # first response at 50 %: no escalation at 50 for it
+    drain_reactions()  # escalations are the SLA app's reaction to warnings and breaches
     assert not Notification.objects.exists()
     sweep(at(2026, 3, 10, 13, 12))  # 80 %
+    drain_reactions()
     assert set(Notification.objects.values_list("recipient__username", "kind")) == {
         ("agent", "sla_warning"), ("lead", "sla_warning"),
     }  # fmt: skip
     with clock.travel_to(at(2026, 3, 10, 14, 0)):
         sweep(at(2026, 3, 10, 14, 0))  # breach: managers told, the team's lead takes it
+        drain_reactions()
     ticket.refresh_from_db()
     assert ticket.assignee == world.lead
     managers = Notification.objects.filter(kind="sla_breach").values_list("recipient__username")
@@ -131,6 +139,7 @@ def test_escalations_notify_raise_priority_and_reassign(world: World) -> None:
     assert Notification.objects.filter(recipient=world.lead, kind="sla_reassigned").exists()
     with clock.travel_to(at(2026, 3, 13, 14, 0)):
         sweep(at(2026, 3, 13, 14, 0))  # resolution 50 % (20 h) passed: raised to high
+        drain_reactions()
     ticket.refresh_from_db()
     assert ticket.priority == Priority.HIGH
     assert Event.objects.filter(ticket=ticket, kind="priority", new_value="high").exists()

@@ -17,6 +17,7 @@ from rapport.surveys.models import Survey, SurveyState
 from rapport.testing import World
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Event, Ticket
+from rapport.tickets.testing import drain_reactions
 
 NOON = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -28,6 +29,7 @@ def solved(world: World) -> Ticket:
         ticket_actions.set_status(
             world.agent, ticket, ticket_actions.default_status(StatusCategory.SOLVED)
         )
+    drain_reactions()  # the survey is the surveys app's reaction to the solve
     return ticket
 
 
@@ -154,6 +156,7 @@ def test_vendors_work_is_rated_by_the_agent_who_handed_it_over(world: World) -> 
     ticket_actions.set_status(
         world.vendor_user, handoff, ticket_actions.default_status(StatusCategory.SOLVED)
     )
+    drain_reactions()
     survey = Survey.objects.get(ticket=handoff)
     assert survey.respondent == world.agent
     assert survey.provider_party_id == world.vendor.party_id

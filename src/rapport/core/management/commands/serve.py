@@ -28,8 +28,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        # One process per core (the GIL runs one thread of a process at a time), each
+        # with a few threads that overlap database waits and keep connections alive:
+        # measured against sync workers with `make bench-http` (docs/deploy.md).
         parser.add_argument(
-            "--web-workers", type=int, default=int(os.environ.get("RAPPORT_WEB_WORKERS", "2"))
+            "--web-workers",
+            type=int,
+            default=int(os.environ.get("RAPPORT_WEB_WORKERS", "0")) or os.cpu_count() or 2,
+        )
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=int(os.environ.get("RAPPORT_WEB_THREADS", "4")),
+            help="Threads per web process (more than 1: gunicorn's gthread workers)",
         )
         parser.add_argument(
             "--demo-if-empty", action="store_true", help="Create the demo organisation if none"
@@ -55,6 +66,7 @@ class Command(BaseCommand):
             "web": [
                 sys.executable, "-m", "gunicorn", "rapport.wsgi:application",
                 "--bind", f"{host}:{port}", "--workers", str(options["web_workers"]),
+                "--threads", str(options["web_threads"]),
                 "--access-logfile", "-", "--graceful-timeout", "10",
             ],
         }  # fmt: skip
