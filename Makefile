@@ -68,7 +68,7 @@ test-postgres: install-dev chromium mail-tools
 	scripts/ensure-redis
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
 
-## Dovecot (the IMAP peer of the mail tests) and CPython's e-mail test corpus.
+## Dovecot and spamd (the IMAP and spam-filter peers of the mail tests) and CPython's e-mail test corpus.
 mail-tools:
 	scripts/ensure-mail-tools $(BIN)/python
 

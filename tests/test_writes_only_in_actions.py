@@ -32,9 +32,6 @@ ALLOWED: dict[str, str] = {
     # called by the authentication form before anyone is signed in, so there is no
     # actor for an action to check, and its single conditional UPDATE is the point.
     "core/throttle.py": "sign-in failure counters shared by every process",
-    # moved to actions on the mail/slaapi branch
-    "mail/outbound.py": "moved to actions on the mail branch",
-    "mail/pipeline.py": "moved to actions on the mail branch",
 }
 
 

@@ -270,6 +270,10 @@ RAPPORT_SMTP_PORT = int(os.environ.get("RAPPORT_SMTP_PORT", "2525"))
 RAPPORT_MAIL_HOSTNAME = os.environ.get("RAPPORT_MAIL_HOSTNAME", "rapport.localhost")
 RAPPORT_MAIL_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_MAX_MB", "100")) * 1024 * 1024
 RAPPORT_MAIL_NOTIFY = _env_bool("RAPPORT_MAIL_NOTIFY", True)
+# SpamAssassin's spamd, "host:port" (empty: no spam check beyond X-Spam-* headers).
+RAPPORT_SPAMD = os.environ.get("RAPPORT_SPAMD", "").strip()
+# Longest line the SMTP listener takes (RFC 5321 says 998 octets; real mail exceeds it).
+RAPPORT_MAIL_MAX_LINE = int(os.environ.get("RAPPORT_MAIL_MAX_LINE", str(1024 * 1024)))
 RAPPORT_MAIL_RATE_PER_HOUR = int(os.environ.get("RAPPORT_MAIL_RATE_PER_HOUR", "20"))
 RAPPORT_BASE_URL = os.environ.get("RAPPORT_BASE_URL", "http://127.0.0.1:8000/")
 # How long the one-click links of a satisfaction survey work.

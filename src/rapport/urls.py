@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("settings/sla/", include("rapport.sla.urls")),
+    path("settings/mail/", include("rapport.mail.urls")),
     path("chain/", include("rapport.chain.urls")),
     path("surveys/", include("rapport.surveys.urls")),
     path("scorecards/", include("rapport.scorecards.urls")),

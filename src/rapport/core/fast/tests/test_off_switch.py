@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from rapport.core import clock
 from rapport.core.fast import reference, rows
 from rapport.core.fast.prepared import Prepared
-from rapport.core.testing import World
 from rapport.directory import queries as directory_queries
 from rapport.directory.models import Party, PartyKind
+from rapport.testing import World
 from rapport.tickets.models import Event, Ticket
 
 pytestmark = pytest.mark.django_db

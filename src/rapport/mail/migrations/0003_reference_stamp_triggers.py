@@ -6,7 +6,7 @@ from rapport.core.fast.reference import stamp_triggers
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_reference_stamp"),
-        ("mail", "0001_mailboxes_and_message_store"),
+        ("mail", "0002_threads_spam_and_cc"),
     ]
 
     operations = [

@@ -10,7 +10,8 @@ from rapport.core import clock
 from rapport.core.errors import Conflict, Invalid, PermissionDenied
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import scope_for
-from rapport.mail import crypto, pipeline
+from rapport.mail import crypto
+from rapport.mail.actions import batches
 from rapport.mail.models import InboundMessage, InboundState, Mailbox
 
 _FIELDS = {
@@ -33,7 +34,8 @@ def _check(mailbox: Mailbox) -> None:
     org: Organisation | None = mailbox.unknown_sender_organisation
     if org is not None and org.kind != OrgKind.CUSTOMER:
         raise Invalid(
-            "Unknown senders can only join a customer organisation.", field="organisation"
+            "Unknown senders can only join a customer organisation.",
+            field="unknown_sender_organisation",
         )
 
 
@@ -84,4 +86,4 @@ def replay(actor: Person | None, inbound: InboundMessage) -> InboundMessage:
     require_admin(actor)
     if inbound.state not in (InboundState.QUARANTINED, InboundState.RECEIVED):
         raise Conflict(f"Message {inbound.pk} is {inbound.state}; only quarantined mail replays.")
-    return pipeline.replay(inbound)
+    return batches.replay(inbound)
