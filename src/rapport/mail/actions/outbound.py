@@ -80,7 +80,8 @@ def mail_notification(person: Person, kind: str, ticket: Ticket | None, text: st
     """E-mail one in-app notification (an SLA warning, an escalation) to a person.
 
     Registered with `rapport.notifications.delivery`: `notify`, the one seam every
-    notice goes through, hands each notice here; muted blocks (demo data) and RAPPORT_MAIL_NOTIFY=off send nothing.
+    notice goes through, hands each notice here; muted blocks (demo data) and
+    RAPPORT_MAIL_NOTIFY=off send nothing.
     """
     if not person.email or not settings.RAPPORT_MAIL_NOTIFY or _muted.get():
         return
