@@ -23,6 +23,7 @@ from rapport.mail import actions, queries, spam
 from rapport.mail.actions import spam as spam_actions
 from rapport.mail.forms import MailboxForm
 from rapport.mail.models import InboundState, Mailbox
+from rapport.tickets import queries as ticket_queries
 
 REVIEW_PAGE = 100
 
@@ -115,3 +116,26 @@ def spam_verdict(request: HttpRequest, inbound_id: int, verdict: str) -> HttpRes
     except RapportError as exc:
         messages.error(request, exc.detail)
     return redirect("mail-spam")
+
+
+@login_required
+@require_POST
+def ticket_verdict(request: HttpRequest, number: int, verdict: str) -> HttpResponse:
+    """The desk's "Mark as spam" / "Not spam" on a ticket that came by e-mail."""
+    person = _staff(request)
+    if verdict not in ("spam", "not-spam"):
+        raise Http404("No such verdict.")
+    try:
+        ticket = ticket_queries.get_ticket(scope_for(person), number)
+        spam_actions.mark_ticket(person, ticket, is_spam=verdict == "spam")
+        if verdict == "spam":
+            messages.success(
+                request,
+                "Marked as spam: the filter learns from it, and the ticket is tagged “spam”. "
+                "Close it if nothing else is needed.",
+            )
+        else:
+            messages.success(request, "Marked as not spam: the filter learns from it.")
+    except RapportError as exc:
+        messages.error(request, exc.detail)
+    return redirect("desk:ticket", number)

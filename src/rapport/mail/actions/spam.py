@@ -15,6 +15,8 @@ from rapport.directory.queries import scope_for
 from rapport.mail import spam, store
 from rapport.mail.actions import batches
 from rapport.mail.models import InboundMessage, InboundState
+from rapport.tickets import actions as ticket_actions
+from rapport.tickets.models import Ticket
 from rapport.tickets.permissions import can_view
 
 logger = logging.getLogger(__name__)
@@ -74,3 +76,33 @@ def mark_spam(actor: Person | None, inbound: InboundMessage) -> InboundMessage:
     InboundMessage.objects.filter(pk=inbound.pk).update(spam_feedback="spam")
     inbound.refresh_from_db()
     return inbound
+
+
+SPAM_TAG = "spam"
+
+
+def mark_ticket(actor: Person, ticket: Ticket, *, is_spam: bool) -> InboundMessage:
+    """From the desk: the mail that opened `ticket` was spam (or, undoing that, was not).
+
+    spamd learns from the original message; the ticket is tagged `spam` (or untagged) so
+    it can be filtered and closed like any other, and nothing is deleted."""
+    first = (
+        InboundMessage.objects.select_related("raw")
+        .filter(ticket=ticket)
+        .order_by("received_at", "id")
+        .first()
+    )
+    if first is None:
+        raise Conflict(f"#{ticket.pk} did not come by e-mail: there is no message to learn from.")
+    if is_spam:
+        marked = mark_spam(actor, first)
+        ticket_actions.tag(actor, ticket, [SPAM_TAG])
+        return marked
+    scope = scope_for(actor)
+    if not scope.is_staff or not can_view(scope, ticket):
+        raise PermissionDenied("Only staff who see the ticket can say its mail is not spam.")
+    _teach(first, "ham")
+    InboundMessage.objects.filter(pk=first.pk).update(spam_feedback="ham")
+    ticket_actions.untag(actor, ticket, [SPAM_TAG])
+    first.refresh_from_db()
+    return first
