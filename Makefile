@@ -16,9 +16,11 @@ REACTION_RATE ?= 1000
 REACTION_SECONDS ?= 60
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres test-sqlite-nofast bench-fast clean
 POLICY_BENCH_DOCUMENTS ?= 10000
 POLICY_BENCH_STAFF ?= 5000
+
+FAST_BENCH_TICKETS ?= 20000
 
 
 $(VENV)/.installed: pyproject.toml
@@ -47,12 +49,18 @@ chromium:
 run: install
 	$(BIN)/rapport serve --port $(PORT) --demo-if-empty
 
-## The whole suite: lint, then SQLite, then PostgreSQL.
-test: install-dev chromium lint test-sqlite test-postgres
+## The whole suite: lint, then SQLite (with the fast paths on, then off), then PostgreSQL.
+test: install-dev chromium lint test-sqlite test-sqlite-nofast test-postgres
 
 test-sqlite: install-dev chromium mail-tools
 	@echo "=== tests on SQLite ==="
 	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite $(BIN)/pytest -q
+
+## Django's own code in place of rapport.core.fast (docs/performance.md): an upgrade of
+## Django can always proceed with the fast paths off.
+test-sqlite-nofast: install-dev chromium mail-tools
+	@echo "=== tests on SQLite, fast paths off ==="
+	env -u DATABASE_URL RAPPORT_EXPECT_DB=sqlite RAPPORT_FAST_PATHS=0 $(BIN)/pytest -q
 
 test-postgres: install-dev chromium mail-tools
 	@echo "=== tests on PostgreSQL ==="
@@ -60,7 +68,7 @@ test-postgres: install-dev chromium mail-tools
 	scripts/ensure-redis
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) RAPPORT_EXPECT_DB=postgresql $(BIN)/pytest -q
 
-## Dovecot (the IMAP peer of the mail tests) and CPython's e-mail test corpus.
+## Dovecot and spamd (the IMAP and spam-filter peers of the mail tests) and CPython's e-mail test corpus.
 mail-tools:
 	scripts/ensure-mail-tools $(BIN)/python
 
@@ -79,6 +87,12 @@ openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
 bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies
+
+## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
+## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
+## workloads with it on and off, interleaved, at FAST_BENCH_TICKETS (docs/performance.md).
+bench-fast: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench $(BIN)/python bench/fastpaths.py --tickets $(FAST_BENCH_TICKETS)
 
 ## The desk's pages (queues with counts, ticket pages) again at DESK_BENCH_TICKETS.
 bench-desk: bench-desk-sqlite bench-desk-postgres

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bench import loaders, seeding, workloads
 from bench.dataset import Directory, Plan, build_directory
+from rapport.core import fast
 
 # Query counts are taken at this many tickets and again at full size: equal
 # counts show that no read does a query per row.
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> None:
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ).enable()
     call_command("migrate", verbosity=0, interactive=False)
-    print(f"Benchmark on {engine()}: {args.tickets:,} tickets", flush=True)
+    print(f"Benchmark on {engine()}: {args.tickets:,} tickets, {fast_paths()}", flush=True)
     directory = build_directory()
     seed_line, small_counts, long_ticket = seed_and_count(directory, args)
     lines = [seed_line]
@@ -112,6 +113,14 @@ def seed(directory: Directory, args: argparse.Namespace, *, total: int, seed: in
         text_stamps=connection.vendor != "postgresql",
     )
     return seeding.seed(plan, workers=args.workers)
+
+
+def fast_paths() -> str:
+    """Which fast paths this run has (RAPPORT_FAST_PATHS=0, RAPPORT_FAST_PATHS_OFF=name,...)."""
+    off = [name for name in fast.PATHS if not fast.enabled(name)]
+    if not off:
+        return "fast paths on"
+    return "fast paths off" if len(off) == len(fast.PATHS) else f"fast paths off: {', '.join(off)}"
 
 
 def engine() -> str:

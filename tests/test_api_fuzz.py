@@ -113,6 +113,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,
         "inbound_id": stranger.pk,
+        "mailbox_id": mailbox.pk,
         "number": ticket.pk,
         "org_id": world.customer.pk,
         "team_id": world.support.pk,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from schemathesis.generation.modes import GenerationMode
 from tests.test_api_fuzz import OPERATIONS, SCHEMA, assert_answer, in_process_wsgi, real_ids
 
-from rapport.core import tokens
+from rapport.accounts import actions as tokens
 from rapport.testing import World
 from rapport.wsgi import application
 

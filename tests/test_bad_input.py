@@ -258,6 +258,7 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
     "PATCH /api/v1/organisations/{org_id}": lambda w, ids: {"notes": "x"},
     "POST /api/v1/organisations/{org_id}/members": lambda w, ids: {"person": ids["person_id"]},
     "PATCH /api/v1/teams/{team_id}": lambda w, ids: {"name": "Renamed"},
+    "PATCH /api/v1/mail/mailboxes/{mailbox_id}": lambda w, ids: {"name": "Renamed"},
     "POST /api/v1/teams/{team_id}/members": lambda w, ids: {"person": ids["person_id"]},
     "PATCH /api/v1/people/{person_id}": lambda w, ids: {"full_name": "X"},
     "PATCH /api/v1/calendars/{calendar_id}": lambda w, ids: {"name": "Renamed"},
@@ -366,7 +367,7 @@ def _mail_ids(world: World, ticket: Ticket) -> dict[str, int]:
     mailed = deliver(build(subject=f"Re: [#{ticket.pk}] Printer on fire"), mailbox)
     stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
     assert mailed.message_id is not None and stranger.state == "quarantined"
-    return {"message_id": mailed.message_id, "inbound_id": stranger.pk}
+    return {"message_id": mailed.message_id, "inbound_id": stranger.pk, "mailbox_id": mailbox.pk}
 
 
 @pytest.mark.parametrize("unknown", [UNKNOWN, TOO_BIG, 0], ids=["unknown", "too-big", "zero"])

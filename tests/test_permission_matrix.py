@@ -494,6 +494,11 @@ def mail_arrived(ctx: Ctx) -> None:
     stranger = deliver(build(sender="stranger@nowhere.example"), mailbox)
     assert stranger.state == "quarantined"
     ctx.quarantined = stranger.pk  # type: ignore[attr-defined]
+    ctx.mail_inbound = reply.pk  # type: ignore[attr-defined]
+    ctx.mailbox = mailbox.pk  # type: ignore[attr-defined]
+    held = deliver(build(subject="Cheap watches", headers={"X-Spam-Flag": "YES"}), mailbox)
+    assert held.state == "spam"
+    ctx.held_spam = held.pk  # type: ignore[attr-defined]
 
 
 # --- reactions: one that fails on a tag, so an event of the contact's ticket is parked ---
@@ -531,6 +536,26 @@ def check_retried(role: str, body: Any, ctx: Ctx) -> None:
 def check_quarantine(role: str, body: Any, ctx: Ctx) -> None:
     assert [i["sender"] for i in body["items"]] == ["stranger@nowhere.example"]
     assert "nowhere.example" in body["items"][0]["reason"]
+
+
+def check_mailboxes(role: str, body: Any, ctx: Ctx) -> None:
+    assert [m["address"] for m in body] == ["support@rapport.test"]
+
+
+def check_mailbox(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["id"] == ctx.mailbox  # type: ignore[attr-defined]
+
+
+def check_held_spam(role: str, body: Any, ctx: Ctx) -> None:
+    assert [i["subject"] for i in body["items"]] == ["Cheap watches"]
+
+
+def check_released(role: str, body: Any, ctx: Ctx) -> None:
+    assert (body["state"], body["outcome"], body["spam_feedback"]) == ("processed", "ticket", "ham")
+
+
+def check_marked_spam(role: str, body: Any, ctx: Ctx) -> None:
+    assert body["spam_feedback"] == "spam"
 
 
 def check_replayed(role: str, body: Any, ctx: Ctx) -> None:
@@ -1146,6 +1171,57 @@ MATRIX: dict[str, list[Case]] = {
             lambda c, x: c.get("/api/v1/mail/inbound?state=quarantined"),
             admin_only(200),
             check_quarantine,
+            prepare=mail_arrived,
+        )
+    ],
+    "GET /api/v1/mail/mailboxes": [
+        Case(
+            lambda c, x: c.get("/api/v1/mail/mailboxes"),
+            admin_only(200),
+            check_mailboxes,
+            prepare=mail_arrived,
+        )
+    ],
+    "GET /api/v1/mail/mailboxes/{mailbox_id}": [
+        Case(
+            lambda c, x: c.get(f"/api/v1/mail/mailboxes/{x.mailbox}"),
+            admin_only(200),
+            check_mailbox,
+            prepare=mail_arrived,
+        )
+    ],
+    "PATCH /api/v1/mail/mailboxes/{mailbox_id}": [
+        Case(
+            lambda c, x: c.patch_json(
+                f"/api/v1/mail/mailboxes/{x.mailbox}",
+                {"unknown_sender_organisation": x.world.customer.pk},
+            ),
+            admin_only(200),
+            check_mailbox,
+            prepare=mail_arrived,
+        )
+    ],
+    "GET /api/v1/mail/spam": [
+        Case(
+            lambda c, x: c.get("/api/v1/mail/spam"),
+            outcomes((200, STAFF), rest=403),
+            check_held_spam,
+            prepare=mail_arrived,
+        )
+    ],
+    "POST /api/v1/mail/inbound/{inbound_id}/not-spam": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/mail/inbound/{x.held_spam}/not-spam"),
+            outcomes((200, STAFF), rest=403),
+            check_released,
+            prepare=mail_arrived,
+        )
+    ],
+    "POST /api/v1/mail/inbound/{inbound_id}/spam": [
+        Case(
+            lambda c, x: c.post(f"/api/v1/mail/inbound/{x.mail_inbound}/spam"),
+            outcomes((200, SUPPORT_STAFF), (404, ["other_agent"]), rest=403),
+            check_marked_spam,
             prepare=mail_arrived,
         )
     ],

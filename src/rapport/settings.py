@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.core.middleware.ProblemDetailsMiddleware",
+    # One snapshot of the reference data per request (rapport.core.fast.reference).
+    "rapport.core.fast.reference.ReferenceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +100,17 @@ TEMPLATES = [
                 # The bell's unread count: one query, only on pages that draw the bell.
                 "rapport.notifications.context_processors.bell",
             ],
+        },
+    },
+    # The desk's hot fragments (thread, history, queue rows): rapport.desk.jinja.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "rapport.desk.jinja.environment",
+            "trim_blocks": True,
+            "lstrip_blocks": True,
         },
     },
 ]
@@ -204,7 +217,15 @@ RAPPORT_MAX_ATTACHMENT_BYTES = int(os.environ.get("RAPPORT_MAX_ATTACHMENT_MB", "
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_ENGINE = "rapport.core.sessions"  # database sessions, read with a prepared statement
+# The fast paths of rapport.core.fast; RAPPORT_FAST_PATHS=0 runs Django's own code
+# instead (docs/performance.md).
+RAPPORT_FAST_PATHS = os.environ.get("RAPPORT_FAST_PATHS", "1").strip().lower() not in {
+    "0", "false", "no", "off",
+}  # fmt: skip
+# Single fast paths turned off by name (prepared, rows, reference): make bench.
+RAPPORT_FAST_PATHS_OFF = frozenset(
+    name.strip() for name in os.environ.get("RAPPORT_FAST_PATHS_OFF", "").split(",") if name.strip()
+)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,6 +254,16 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3"),
                  "timeout": 10})  # fmt: skip
 
+# Sessions live in the database, read through the cache when every process shares it
+# (Redis); a per-process cache would keep a signed-out session alive in the other
+# processes. (A prepared session read saved ~1 ms of a ~23 ms page: under the 10 %
+# a fast path must earn, docs/performance.md.)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 NINJA_PAGINATION_PER_PAGE = 25
 
 # E-mail. Inbound: the SMTP/LMTP listener of `rapport serve` (0 turns it off) and
@@ -242,6 +273,10 @@ RAPPORT_SMTP_PORT = int(os.environ.get("RAPPORT_SMTP_PORT", "2525"))
 RAPPORT_MAIL_HOSTNAME = os.environ.get("RAPPORT_MAIL_HOSTNAME", "rapport.localhost")
 RAPPORT_MAIL_MAX_BYTES = int(os.environ.get("RAPPORT_MAIL_MAX_MB", "100")) * 1024 * 1024
 RAPPORT_MAIL_NOTIFY = _env_bool("RAPPORT_MAIL_NOTIFY", True)
+# SpamAssassin's spamd, "host:port" (empty: no spam check beyond X-Spam-* headers).
+RAPPORT_SPAMD = os.environ.get("RAPPORT_SPAMD", "").strip()
+# Longest line the SMTP listener takes (RFC 5321 says 998 octets; real mail exceeds it).
+RAPPORT_MAIL_MAX_LINE = int(os.environ.get("RAPPORT_MAIL_MAX_LINE", str(1024 * 1024)))
 RAPPORT_MAIL_RATE_PER_HOUR = int(os.environ.get("RAPPORT_MAIL_RATE_PER_HOUR", "20"))
 # Links in mail point here; unset, they follow the port `rapport serve` listens on.
 RAPPORT_BASE_URL = (

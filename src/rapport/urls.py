@@ -72,6 +72,7 @@ urlpatterns = [
     path("settings/sla/", include("rapport.sla.urls")),
     path("settings/outbox/", outbox_views.outbox_list, name="outbox"),
     path("settings/outbox/<int:outbound_id>", outbox_views.outbox_message, name="outbox-message"),
+    path("settings/mail/", include("rapport.mail.urls")),
     path("chain/", include("rapport.chain.urls")),
     path("surveys/", include("rapport.surveys.urls")),
     path("scorecards/", include("rapport.scorecards.urls")),

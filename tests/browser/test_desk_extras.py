@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.conftest import sign_in
 
-from rapport.desk import thread
+from rapport.desk.queries import thread
 from rapport.testing import World
 from rapport.tickets import actions
 from rapport.tickets.models import Ticket

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from rapport.accounts.actions import PREFIX, SIGNUP_SALT, hash_key, record_use
 from rapport.accounts.models import ApiToken
 from rapport.core import clock
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
 from rapport.directory.models import Organisation, OrgKind, Person
 
 SIGNUP_LINK_MAX_AGE = 3 * 24 * 3600  # seconds a sign-up link works

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Q, QuerySet
 
 from rapport.agreements.models import Agreement, Calendar
-from rapport.core.reference import Snapshot
+from rapport.core.fast import reference
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import Party, PartyKind
 from rapport.directory.queries import Scope
 
@@ -41,31 +42,26 @@ def match_agreement(
 ) -> tuple[Agreement | None, str]:
     """The agreement a new ticket falls under, and why it was chosen.
 
-    An agreement naming the client itself wins; an internal client (a team)
-    falls back to an agreement with our whole organisation. Among several,
-    the one that started most recently wins. With `ref`, the provider's
-    agreements come from the process's copy (targets and calendar included).
+    The first of `applicable_agreements`: an agreement naming the client itself
+    wins; an internal client (a team) falls back to an agreement with our whole
+    organisation; among several, the one that started most recently wins. The
+    provider's agreements come from the reference data of this request or task
+    (`ref`, if the caller holds one, else the ambient snapshot).
     """
-    if ref is not None:
-        return _match_in(provider_agreements(ref, provider.pk), client, provider, day)
-    candidates = Agreement.objects.filter(active_on(day), provider=provider).order_by(
-        "-active_from", "-id"
-    )
-    exact = candidates.filter(client=client).first()
-    if exact is not None:
-        return exact, f"agreement with {client.name}"
-    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
-        everyone = candidates.filter(client__kind=PartyKind.OWN).first()
-        if everyone is not None:
-            return everyone, "agreement with the whole organisation"
-    return None, f"no active agreement between {client.name} and {provider.name}"
+    found = _applicable(provider_agreements(provider.pk, ref), client, provider, day)
+    if not found:
+        return None, f"no active agreement between {client.name} and {provider.name}"
+    chosen = found[0]
+    if chosen.client_id == client.pk:
+        return chosen, f"agreement with {client.name}"
+    return chosen, "agreement with the whole organisation"
 
 
 def why_not_applicable(agreement: Agreement, client: Party, provider: Party, day: date) -> str:
     """Why `agreement` cannot govern a ticket from `client` to `provider` on `day` ("" if it can).
 
-    The same parties `match_agreement` would consider: the provider itself, and the
-    client itself or, for an internal client, an agreement with the whole organisation.
+    The one statement of the matching rules: the provider itself, and the client
+    itself or, for an internal client, an agreement with the whole organisation.
     """
     if agreement.provider_id != provider.pk:
         return f"{agreement.name} is an agreement of another provider, not {provider.name}."
@@ -83,18 +79,12 @@ def why_not_applicable(agreement: Agreement, client: Party, provider: Party, day
 
 def applicable_agreements(client: Party, provider: Party, day: date) -> list[Agreement]:
     """The agreements a ticket from `client` to `provider` may be put under on `day`
-    (`why_not_applicable` says "" for each), the one `match_agreement` picks first."""
-    parties = Q(client=client)
-    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
-        parties |= Q(client__kind=PartyKind.OWN)
-    return list(
-        Agreement.objects.filter(active_on(day), parties, provider=provider)
-        .annotate(exact=Case(When(client=client, then=1), default=0))
-        .order_by("-exact", "-active_from", "-id")
-    )
+    (`why_not_applicable` says "" for each), the one `match_agreement` picks first.
+    Shared reference data: not to be modified."""
+    return _applicable(provider_agreements(provider.pk), client, provider, day)
 
 
-def provider_agreements(ref: Snapshot, provider_id: int) -> list[Agreement]:
+def provider_agreements(provider_id: int, ref: Snapshot | None = None) -> list[Agreement]:
     """Every agreement of a provider, newest first, with client, calendar and targets
     (shared reference data: not to be modified)."""
 
@@ -106,26 +96,16 @@ def provider_agreements(ref: Snapshot, provider_id: int) -> list[Agreement]:
             .order_by("-active_from", "-id")
         )
 
-    return ref.get(("agreements", provider_id), load)
+    return (ref or reference.current()).get(("agreements", provider_id), load)
 
 
-def _match_in(
+def _applicable(
     agreements: list[Agreement], client: Party, provider: Party, day: date
-) -> tuple[Agreement | None, str]:
-    """`match_agreement`'s rules over agreements in hand (ordered newest first)."""
-    active = [
-        a
-        for a in agreements
-        if a.active_from <= day and (a.active_until is None or a.active_until >= day)
-    ]
-    exact = next((a for a in active if a.client_id == client.pk), None)
-    if exact is not None:
-        return exact, f"agreement with {client.name}"
-    if client.kind in (PartyKind.TEAM, PartyKind.OWN):
-        everyone = next((a for a in active if a.client.kind == PartyKind.OWN), None)
-        if everyone is not None:
-            return everyone, "agreement with the whole organisation"
-    return None, f"no active agreement between {client.name} and {provider.name}"
+) -> list[Agreement]:
+    """Those of a provider's `agreements` (newest first) that apply: the client's own
+    first, then the whole organisation's, each newest first."""
+    found = [a for a in agreements if not why_not_applicable(a, client, provider, day)]
+    return sorted(found, key=lambda a: a.client_id != client.pk)  # stable: newest first kept
 
 
 def serving_providers(client_party_ids: frozenset[int]) -> QuerySet[Any]:

@@ -18,7 +18,7 @@ class ReferenceStamp(models.Model):
 
     Database triggers write it (migration core 0004), so every writer counts — the
     actions, the admin, a shell, another process. Processes keep copies of reference
-    data tagged with the stamp they were read under (`rapport.core.reference`). A random
+    data tagged with the stamp they were read under (`rapport.core.fast.reference`). A random
     value rather than a counter: a rolled-back change must not leave a number that a
     later, different change reaches again.
     """

@@ -23,9 +23,9 @@ from rapport.chain import views as chain_views
 from rapport.core import clock
 from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import NotFound
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
+from rapport.desk import fragments
 from rapport.desk import sla as desk_sla
-from rapport.desk import thread as desk_thread
 from rapport.desk.forms import (
     PRIORITY_CHOICES,
     AgreementForm,
@@ -38,6 +38,7 @@ from rapport.desk.forms import (
     SubjectForm,
     TagForm,
 )
+from rapport.desk.queries import thread as desk_thread
 from rapport.directory.access import is_htmx, me, my_scope, staff_required
 from rapport.directory.models import Person, StaffRole
 from rapport.directory.queries import Scope
@@ -176,10 +177,10 @@ def _thread_context(scope: Scope, ticket: Ticket, page: desk_thread.Page) -> dic
     url = reverse("desk:thread", args=[ticket.pk])
     return {
         "ticket": ticket,
-        "thread_html": desk_thread.messages_html(page.rows),
+        "thread_html": fragments.messages_html(page.rows),
         "thread_empty": not page.rows,
         "earlier_messages": (
-            desk_thread.earlier_button(f"{url}?before={quote(str(page.earlier))}", "messages")
+            fragments.earlier_button(f"{url}?before={quote(str(page.earlier))}", "messages")
             if page.earlier
             else ""
         ),
@@ -193,12 +194,12 @@ def _history_context(ticket: Ticket, page: desk_thread.Page) -> dict[str, Any]:
     url = reverse("desk:history", args=[ticket.pk])
     earlier = ""
     if page.earlier:
-        earlier = desk_thread.earlier_button(
+        earlier = fragments.earlier_button(
             f"{url}?before={quote(str(page.earlier))}", "events", "li"
         )
     return {
         "ticket": ticket,
-        "events_html": desk_thread.events_html(page.rows),
+        "events_html": fragments.events_html(page.rows),
         "events_empty": not page.rows,
         "earlier_events": earlier,
     }
@@ -221,7 +222,7 @@ def thread(request: HttpRequest, number: int) -> HttpResponse:
             return HttpResponse("Not a place in this thread.", status=400)
         page = desk_thread.messages(scope, ticket, before=before)
         earlier = _thread_context(scope, ticket, page)["earlier_messages"]
-        return HttpResponse(earlier + desk_thread.messages_html(page.rows))
+        return HttpResponse(earlier + fragments.messages_html(page.rows))
     stamp = _stamp(ticket)
     if request.GET.get("since") == stamp:
         return HttpResponse(status=204)

@@ -17,7 +17,7 @@ from rapport.core.errors import Invalid, NotFound
 from rapport.desk import actions, queries
 from rapport.desk import sla as desk_sla
 from rapport.desk.forms import BULK_ACTIONS, PRIORITY_CHOICES, BulkForm, FilterForm, SaveViewForm
-from rapport.desk.rows import queue_rows
+from rapport.desk.fragments import queue_rows
 from rapport.directory.access import me, my_scope, staff_required
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.forms import run_action

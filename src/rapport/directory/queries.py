@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 
-from rapport.core.prepared import Prepared
-from rapport.core.reference import Snapshot
+from rapport.core.fast import reference
+from rapport.core.fast.prepared import Prepared
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import (
     Organisation,
     OrgKind,
@@ -127,9 +128,11 @@ def _memberships(_: None, *, person: int) -> QuerySet[Any]:
     return team_rows.union(org_rows, all=True)
 
 
-def party(pk: int, ref: Snapshot) -> Party | None:
-    """A party from the process's copy of the reference data (shared: never modify it)."""
-    return ref.get(("party", pk), lambda: Party.objects.filter(pk=pk).first())
+def party(pk: int, ref: Snapshot | None = None) -> Party | None:
+    """A party from the reference data of this request or task (shared: never modify it)."""
+    return (ref or reference.current()).get(
+        ("party", pk), lambda: Party.objects.filter(pk=pk).first()
+    )
 
 
 def forget_scope(person: Person) -> None:

@@ -1,25 +1,21 @@
 """Step (c): mail that must never open a ticket or get an answer.
 
-Bounces (RFC 3464 delivery reports and the older MTA notices), auto-replies
-(RFC 3834 Auto-Submitted, vendor headers, Precedence, vacation subjects),
-mailing lists and mail a spam filter flagged. The order matters: a bounce of
-an auto-reply is a bounce.
+Bounces and delay notices (see `bounces`), mail a spam filter upstream flagged,
+mailing lists (List-Id, List-Post, List-Unsubscribe, Precedence: list) and
+auto-replies (RFC 3834 Auto-Submitted, vendor headers, Precedence, vacation
+subjects). The order matters: a bounce of an auto-reply is a bounce, and a list's
+mail is list mail even when the list software marks it bulk or auto-submitted
+(the label feeds reports and the replay page).
 """
 
 from __future__ import annotations
 
 import re
 
+from rapport.mail import bounces
 from rapport.mail.models import Outcome
 from rapport.mail.parse import ParsedMail
 
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounce[s]?)@", re.I)
-_BOUNCE_SUBJECTS = re.compile(
-    r"^(undeliver(ed|able)|delivery (status )?notification|delivery (failure|has failed)|"
-    r"failure notice|returned mail|mail delivery (failed|failure|system)|"
-    r"unzustellbar|non remis|warning: message .* delayed)",
-    re.I,
-)
 _AUTO_SUBJECTS = re.compile(
     r"^(auto(matic)?[ -]?(reply|response|antwort)|auto:|out of (the )?office|"
     r"abwesenheit|absence|vacation|on vacation|away from (the )?office|"
@@ -34,17 +30,29 @@ _AUTO_HEADERS = (
 _SPAM_YES = re.compile(r"^\s*(yes|true)\b", re.I)
 
 
-def classify(mail: ParsedMail, own_addresses: frozenset[str]) -> tuple[str, str]:
-    """(outcome, reason) for mail that gets no ticket; (`""`, `""`) for everything else."""
+def classify(
+    mail: ParsedMail, own_addresses: frozenset[str], envelope_from: str = ""
+) -> tuple[str, str]:
+    """(outcome, reason) for mail that gets no ticket; (`""`, `""`) for everything else.
+
+    `envelope_from`: the SMTP envelope sender (`<>` for the null sender), if known."""
     if mail.from_address and mail.from_address in own_addresses:
         return Outcome.LOOP, f"sent from our own address {mail.from_address}"
-    if mail.content_type == "multipart/report" and mail.report_type == "delivery-status":
-        return Outcome.BOUNCE, "delivery status report (RFC 3464)"
+    verdict = mail.notice if mail.notice_checked else bounces.detect(mail, envelope_from)
+    if verdict is not None:
+        outcome = Outcome.BOUNCE if verdict.kind == bounces.BOUNCE else Outcome.DELAY
+        return outcome, verdict.reason
+    if _SPAM_YES.match(mail.header("x-spam-flag")) or _SPAM_YES.match(mail.header("x-spam-status")):
+        return Outcome.SPAM, "flagged by a spam filter"
+    if _SPAM_YES.match(mail.header("x-spam")):
+        return Outcome.SPAM, "flagged by a spam filter"
+    precedence = mail.header("precedence").strip().lower()
+    for name in ("list-id", "list-post", "list-unsubscribe"):
+        if mail.header(name):
+            return Outcome.MAILING_LIST, f"mailing list ({name.title()})"
+    if precedence == "list":
+        return Outcome.MAILING_LIST, "mailing list (Precedence: list)"
     subject = mail.subject.strip()
-    if _BOUNCE_SENDERS.match(mail.from_address) and _BOUNCE_SUBJECTS.match(subject):
-        return Outcome.BOUNCE, f"delivery failure notice from {mail.from_address}"
-    if mail.header("x-failed-recipients"):
-        return Outcome.BOUNCE, "X-Failed-Recipients"
     auto_submitted = mail.header("auto-submitted").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return Outcome.AUTO_REPLY, f"Auto-Submitted: {auto_submitted}"
@@ -54,15 +62,8 @@ def classify(mail: ParsedMail, own_addresses: frozenset[str]) -> tuple[str, str]
     suppress = mail.header("x-auto-response-suppress").lower()
     if "oof" in suppress and _AUTO_SUBJECTS.match(subject):
         return Outcome.AUTO_REPLY, "Exchange out-of-office"
-    precedence = mail.header("precedence").strip().lower()
     if precedence in ("bulk", "junk", "auto_reply"):
         return Outcome.AUTO_REPLY, f"Precedence: {precedence}"
-    if precedence == "list" or mail.header("list-id") or mail.header("list-post"):
-        return Outcome.MAILING_LIST, "mailing list (Precedence/List-Id)"
-    if _SPAM_YES.match(mail.header("x-spam-flag")) or _SPAM_YES.match(mail.header("x-spam-status")):
-        return Outcome.SPAM, "flagged by a spam filter"
-    if _SPAM_YES.match(mail.header("x-spam")):
-        return Outcome.SPAM, "flagged by a spam filter"
     if _AUTO_SUBJECTS.match(subject):
         return Outcome.AUTO_REPLY, "vacation or auto-reply subject"
     return "", ""

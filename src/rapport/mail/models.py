@@ -69,6 +69,7 @@ class InboundState(models.TextChoices):
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Classified, no ticket"
     QUARANTINED = "quarantined", "Quarantined"
+    SPAM = "spam", "Held as spam, for review"
 
 
 class Outcome(models.TextChoices):
@@ -77,6 +78,7 @@ class Outcome(models.TextChoices):
     REPLY = "reply", "Reply"
     DUPLICATE = "duplicate", "Duplicate"
     BOUNCE = "bounce", "Bounce"
+    DELAY = "delay", "Delivery delay or report"
     AUTO_REPLY = "auto_reply", "Auto-reply"
     MAILING_LIST = "mailing_list", "Mailing list"
     SPAM = "spam", "Spam"
@@ -99,6 +101,9 @@ class InboundMessage(models.Model):
     transport = models.CharField(max_length=8)  # smtp, lmtp, imap, file
     envelope_from = models.CharField(max_length=254, blank=True)
     envelope_to = models.TextField(blank=True)
+    # The Cc addresses (lower case, comma-separated): who was copied on the thread may
+    # add to its ticket (see routing.may_add_to).
+    cc = models.TextField(blank=True)
     rfc_id = models.CharField(max_length=255, blank=True, db_index=True)
     state = models.CharField(
         max_length=12, choices=InboundState.choices, default=InboundState.RECEIVED
@@ -120,6 +125,13 @@ class InboundMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The spam filter's verdict (spamd), when one is configured; `released_at`: an
+    # agent said "not spam", so the filter is not asked again.
+    spam_score = models.FloatField(null=True, blank=True)
+    spam_feedback = models.CharField(
+        max_length=4, blank=True, help_text="What an agent told the filter: spam or ham."
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -151,6 +163,22 @@ class MessageRef(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "created_at"], name="messageref_ticket")]
+
+
+class ThreadRoot(models.Model):
+    """The first Message-ID of a thread and the ticket it opened.
+
+    Placing a message locks its thread's row first (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's write transactions are serial already), so two messages
+    of one thread placed at once, in one batch or by two workers, open one ticket;
+    and a reply that arrives before the message it answers still finds the ticket.
+    """
+
+    rfc_id = models.CharField(max_length=255, unique=True)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
 
 
 class OutboundState(models.TextChoices):

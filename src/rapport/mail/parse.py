@@ -20,9 +20,12 @@ from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rapport.mail.spool import MARKER
+
+if TYPE_CHECKING:
+    from rapport.mail.bounces import Verdict
 
 # Charsets that mail software declares but Python does not know by that name.
 CHARSET_ALIASES = {
@@ -99,6 +102,12 @@ class ParsedMail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     report_type: str = ""
     defects: list[str] = field(default_factory=list)
+    cc_addresses: list[str] = field(default_factory=list)
+    # The parsed tree, for the bounce detectors that read the structure themselves;
+    # the pipeline runs them right after parsing and then lets the tree go (`notice`).
+    message: Message | None = field(default=None, repr=False, compare=False)
+    notice: Verdict | None = None
+    notice_checked: bool = False
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -151,6 +160,8 @@ def parse(
         attachments=attachments,
         report_type=str(report_type).lower() if isinstance(report_type, str) else "",
         defects=defects,
+        cc_addresses=[a.lower() for _, a in _addresses(address_headers.get("cc", ""))],
+        message=msg,
     )
 
 

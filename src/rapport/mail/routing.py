@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
-from rapport.core import reference
 from rapport.core.choices import StatusCategory
+from rapport.core.fast import reference
 from rapport.directory import actions as directory
-from rapport.directory.models import Organisation, OrgKind, Person
+from rapport.directory.models import Organisation, OrgKind, OrgMembership, Person
 from rapport.directory.queries import scope_for
-from rapport.mail.models import Mailbox, MessageRef
+from rapport.mail.models import InboundMessage, Mailbox, MessageRef
 from rapport.mail.parse import ParsedMail
 from rapport.tickets.models import Ticket
 from rapport.tickets.permissions import can_view
@@ -32,7 +32,7 @@ def mailbox_for(recipients: list[str], ref: reference.Snapshot | None = None) ->
         return None
     # Every delivery asks this before its receipt commits: the active mailboxes come
     # from the process's copy (checked current in one small query).
-    found = (ref or reference.snapshot()).get(
+    found = (ref or reference.current()).get(
         ("active_mailboxes",),
         lambda: {m.address: m for m in Mailbox.objects.filter(is_active=True)},
     )
@@ -114,38 +114,91 @@ def reference_ids(mail: ParsedMail) -> list[str]:
     return [*mail.in_reply_to, *reversed(mail.references)][:MAX_REFERENCES]
 
 
-def thread(mail: ParsedMail, person: Person, known: dict[str, int] | None = None) -> Ticket | None:
+def thread_root(mail: ParsedMail) -> str:
+    """The Message-ID that started the message's thread: the first of References (RFC
+    5322 keeps the thread's origin first), else what it answers, else its own."""
+    first = mail.references[:1] or mail.in_reply_to[:1] or [mail.message_id]
+    return first[0][:255]
+
+
+def may_add_to(person: Person, ticket: Ticket) -> bool:
+    """Whether mail from this person lands on the ticket (else it opens a new one).
+
+    Whoever can see the ticket; a colleague of the requester in the client
+    organisation; an address copied (Cc) on the ticket's mail. The README states
+    this rule.
+    """
+    if can_view(scope_for(person), ticket):
+        return True
+    colleagues = OrgMembership.objects.filter(person=person, organisation__kind=OrgKind.CUSTOMER)
+    if colleagues.filter(organisation__party_id=ticket.client_party_id).exists():
+        return True
+    if colleagues.filter(organisation__memberships__person_id=ticket.requester_id).exists():
+        return True
+    address = person.email.strip().lower()
+    if not address:
+        return False
+    copied = (
+        InboundMessage.objects.filter(ticket=ticket).exclude(cc="").values_list("cc", flat=True)
+    )
+    return any(address in cc.split(",") for cc in copied)
+
+
+def _open_ticket(ticket_id: int) -> Ticket | None:
+    """The ticket, followed through merges; None when it is missing or closed."""
+    # get(), not first(): first() orders by the model's ordering, which can make
+    # the database walk that index instead of the primary key (measured: 13 ms).
+    ticket: Ticket | None
+    try:
+        ticket = Ticket.objects.get(pk=ticket_id)
+    except Ticket.DoesNotExist:  # a tag naming no ticket
+        return None
+    for _ in range(10):  # follow merges (a chain, never a cycle; bounded all the same)
+        if ticket is None or ticket.merged_into_id is None:
+            break
+        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).order_by().first()
+    if ticket is None or ticket.status_category == StatusCategory.CLOSED:
+        return None
+    return ticket
+
+
+def thread(
+    mail: ParsedMail,
+    person: Person,
+    known: dict[str, int] | None = None,
+    root_ticket: int | None = None,
+) -> Ticket | None:
     """The ticket a message continues, or None for a new ticket.
 
-    In-Reply-To and References against the Message-IDs we sent and received come
-    first, then a `[#1234]` tag in the subject. The writer must be able to see
-    the ticket (a guessed number opens a new ticket instead), a merged ticket
-    continues where it was merged to, and a closed one gets a new ticket. `known` is
-    the Message-ID → ticket map of `reference_ids(mail)` when the caller has it.
+    The candidates, in order: the tickets of In-Reply-To and References (our sent
+    and received Message-IDs, most telling first), a `[#1234]` tag in the subject,
+    then the ticket its thread root opened (`root_ticket`: a reply that overtook
+    the message it answers). Each candidate is followed through merges; a closed
+    one is passed over, and so is one the writer may not add to (`may_add_to`: a
+    guessed number or a forwarded thread), so the next candidate is tried. `known`
+    is the Message-ID → ticket map of `reference_ids(mail)` when the caller has it.
     """
     ids = reference_ids(mail)
-    ticket_id: int | None = None
+    candidates: list[int] = []
     if ids:
         if known is None:
             known = dict(
                 MessageRef.objects.filter(rfc_id__in=ids).values_list("rfc_id", "ticket_id")
             )
-        ticket_id = next((known[i] for i in ids if i in known), None)
-    if ticket_id is None:
-        match = TICKET_TAG.search(mail.subject)
-        ticket_id = int(match.group(1)) if match else None
-    if ticket_id is None:
-        return None
-    try:
-        ticket: Ticket | None = Ticket.objects.get(pk=ticket_id)
-    except Ticket.DoesNotExist:  # a tag naming no ticket
-        ticket = None
-    for _ in range(10):  # follow merges (a chain, never a cycle; bounded all the same)
-        if ticket is None or ticket.merged_into_id is None:
+        candidates += [known[i] for i in ids if i in known]
+    match = TICKET_TAG.search(mail.subject)
+    if match:
+        candidates.append(int(match.group(1)))
+    if root_ticket is not None:
+        candidates.append(root_ticket)
+    tried: set[int] = set()
+    for ticket_id in candidates:
+        if ticket_id in tried:
+            continue
+        tried.add(ticket_id)
+        ticket = _open_ticket(ticket_id)
+        if ticket is not None and may_add_to(person, ticket):
+            return ticket
+        if len(tried) >= 10:  # bounded: each candidate costs a few queries
             break
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
-    if ticket is None or ticket.status_category == StatusCategory.CLOSED:
-        return None
-    if not can_view(scope_for(person), ticket):
-        return None
-    return ticket
+    return None

@@ -64,7 +64,9 @@ class DeliveryHandler:
         delivery = pipeline.Delivery(
             content,
             transport="smtp",
-            envelope_from=envelope.mail_from or "",
+            # SMTP always names a sender: an empty one is the null reverse-path `<>`
+            # of bounces and other notices.
+            envelope_from=envelope.mail_from or "<>",
             recipients=list(envelope.rcpt_tos),
         )
         stored = asyncio.get_running_loop().create_future()
@@ -139,5 +141,13 @@ class Listener(Controller):
         )
 
     def factory(self) -> SMTP:
-        server_class = LMTP if self.lmtp else SMTP
-        return server_class(self.handler, **self.SMTP_kwargs)
+        base = LMTP if self.lmtp else SMTP
+        # RFC 5321 caps a line at 998 octets, but real mail systems send longer ones
+        # (HTML on one line, long base64): accepted up to RAPPORT_MAIL_MAX_LINE and
+        # stored byte for byte. aiosmtpd sizes its stream reader from the class
+        # attribute when the server is made, so the limit is set on a subclass.
+        server_class = type(
+            base.__name__, (base,), {"line_length_limit": settings.RAPPORT_MAIL_MAX_LINE}
+        )
+        server: SMTP = server_class(self.handler, **self.SMTP_kwargs)
+        return server

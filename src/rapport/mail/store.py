@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -121,3 +122,36 @@ def open_raw(path: str) -> IO[bytes]:
 def read_raw(path: str) -> bytes:
     with open_raw(path) as handle:
         return handle.read()
+
+
+# Header fields mail systems add or rewrite on the way (trace, delivery, filter and
+# authentication results): two copies of one message differ only in these.
+_TRACE_FIELDS = re.compile(
+    rb"^(received|return-path|delivered-to|x-original-to|envelope-to|x-envelope-to|"
+    rb"x-received|arc-[a-z-]+|authentication-results|received-spf|x-spam-[a-z-]+|"
+    rb"x-virus-[a-z-]+|x-ms-exchange-[a-z-]+|x-forefront-[a-z-]+|x-gm-[a-z-]+|"
+    rb"x-google-smtp-source|x-rcpt-to|x-delivered-to|dkim-filter|x-mailer-daemon)\s*:",
+    re.IGNORECASE,
+)
+
+
+def content_digest(path: str) -> str:
+    """The sha256 of a stored message without the headers relays add: the same
+    message delivered by two routes (two relays, two of our mailboxes) has one."""
+    digest = hashlib.sha256()
+    with open_raw(path) as handle:
+        skipping = False
+        for line in handle:
+            if line in (b"\r\n", b"\n"):
+                digest.update(line)
+                break
+            if line[:1] in (b" ", b"\t"):  # a folded continuation of the field before
+                if not skipping:
+                    digest.update(line)
+                continue
+            skipping = bool(_TRACE_FIELDS.match(line))
+            if not skipping:
+                digest.update(line)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -34,7 +34,8 @@ from typing import Protocol
 
 from rapport.agreements.models import Agreement, AgreementTarget
 from rapport.core.choices import Clock
-from rapport.core.reference import Snapshot
+from rapport.core.fast import reference
+from rapport.core.fast.reference import Snapshot
 from rapport.sla.business_time import (
     MINUTE_US,
     CompiledCalendar,
@@ -91,9 +92,9 @@ def terms_of(
     agreement: Agreement | None, priority: int, ref: Snapshot | None = None
 ) -> Terms | None:
     """As `terms_for`, from an agreement in hand whose targets are prefetched (the
-    cached reference data of `rapport.agreements.queries.provider_agreements`); with
-    `ref`, the snapshot that agreement came from, its compiled calendar is kept there
-    too (working out the calendar's cache key cost as much as the clocks' arithmetic)."""
+    cached reference data of `rapport.agreements.queries.provider_agreements`). Its
+    compiled calendar is kept in the reference data of this request or task too
+    (working out the calendar's cache key cost as much as the clocks' arithmetic)."""
     if agreement is None:
         return None
     row = next((t for t in agreement.targets.all() if t.priority == priority), None)
@@ -103,10 +104,8 @@ def terms_of(
     if not targets:
         return None
     calendar = agreement.calendar
-    compiled = (
-        ref.get(("compiled_calendar", calendar.pk), lambda: compile_calendar(calendar))
-        if ref is not None
-        else None
+    compiled = (ref or reference.current()).get(
+        ("compiled_calendar", calendar.pk), lambda: compile_calendar(calendar)
     )
     return Terms(agreement=agreement, targets=targets, compiled=compiled)
 

@@ -26,7 +26,7 @@ from django.db.models import Count, Q, QuerySet
 from rapport.core import clock as wallclock
 from rapport.core.choices import Clock
 from rapport.core.errors import PermissionDenied
-from rapport.core.prepared import Prepared
+from rapport.core.fast.prepared import Prepared
 from rapport.directory.models import Team
 from rapport.directory.queries import Scope
 from rapport.sla.business_time import MINUTE_US, compile_calendar

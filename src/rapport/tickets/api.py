@@ -10,7 +10,6 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
 from rapport.agreements.models import Agreement
-from rapport.core import reference
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound
 from rapport.core.pagination import paginate
@@ -87,12 +86,10 @@ def _agreement(agreement_id: int | None) -> Agreement | None:
     return agreement
 
 
-def _party(party_id: int, field: str, ref: reference.Snapshot | None = None) -> Party:
-    party = (
-        directory_queries.party(party_id, ref)
-        if ref is not None
-        else Party.objects.filter(pk=party_id).first()
-    )
+def _party(party_id: int, field: str) -> Party:
+    # From the request's copy of the reference data, as the action's statuses and
+    # agreements: one small query for all of them.
+    party = directory_queries.party(party_id)
     if party is None:
         raise NotFound(f"There is no party {party_id}.", field=field)
     return party
@@ -154,16 +151,13 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 @router.post("/tickets", response={201: TicketDetail}, summary="Raise a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[str, Any]]:
     me = _me(request)
-    # The parties come from the process's copy of the reference data, as the action's
-    # statuses and agreements do: one small query for all of them.
-    ref = reference.snapshot()
     opened = actions.open_ticket(
         me,
         subject=payload.subject,
         body=payload.body,
-        provider=_party(payload.provider, "provider", ref),
+        provider=_party(payload.provider, "provider"),
         requester=_person(request, payload.requester, "requester") if payload.requester else None,
-        client=_party(payload.client, "client", ref) if payload.client else None,
+        client=_party(payload.client, "client") if payload.client else None,
         priority=Priority.from_name(payload.priority) if payload.priority else None,
         channel=payload.channel,
         body_is_html=payload.body_is_html,
@@ -171,7 +165,6 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[dict[st
         parent=_ticket(request, payload.parent, "parent") if payload.parent else None,
         assignee=_person(request, payload.assignee, "assignee") if payload.assignee else None,
         attachments=payload.attachments,
-        ref=ref,
     )
     # Answer from what is in hand: the ticket's relations were set by the action, and a
     # new ticket has one message and no children. This also means staff who raise a

@@ -17,7 +17,7 @@ from typing import Protocol
 from django.db import models
 
 from rapport.agreements.models import Agreement
-from rapport.core.reference import Snapshot
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import Person
 from rapport.tickets.models import Event, Ticket
 

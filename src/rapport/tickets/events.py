@@ -21,7 +21,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from rapport.core import clock, rows
+from rapport.core import clock
+from rapport.core.fast import rows
 from rapport.directory.models import Person
 from rapport.tickets.models import Event, Ticket
 
@@ -90,7 +91,7 @@ def append(
 def append_many(events: Sequence[Event]) -> None:
     """Record events built by `build` (or as `Event(...)`) in one statement where it fits.
 
-    Written by statements built once per process (see rapport.core.rows): events
+    Written by statements built once per process (see rapport.core.fast.rows): events
     come with every ticket write, the hottest writes there are.
     """
     if not events:

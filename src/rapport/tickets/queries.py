@@ -12,9 +12,10 @@ from django.db import connection
 from django.db.models import BigIntegerField, Prefetch, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
-from rapport.core import reference, search
+from rapport.core import search
 from rapport.core.errors import NotFound, PermissionDenied
-from rapport.core.prepared import Prepared
+from rapport.core.fast import reference
+from rapport.core.fast.prepared import Prepared
 from rapport.directory.models import PartyKind
 from rapport.directory.queries import Scope
 from rapport.tickets.models import (
@@ -290,14 +291,17 @@ def tag_names_of(ticket: Ticket) -> list[str]:
 
 
 def statuses(ticket: Ticket | None = None) -> list[Status]:
-    """Every status in order; shared copies (not to be modified) when the ticket came
-    with the reference stamp (`get_ticket(tags=False)`), else read now."""
+    """Every status in order; from the reference data of this request (shared copies:
+    not to be modified) when the ticket came with the reference stamp
+    (`get_ticket(tags=False)`), else read now."""
     stamp = getattr(ticket, "reference_stamp", None)
 
     def load() -> list[Status]:
         return list(Status.objects.order_by("position", "id"))
 
-    return reference.Snapshot(int(stamp)).get(("statuses",), load) if stamp else load()
+    # Without the stamp in hand, one query for the statuses costs what one for the
+    # stamp would.
+    return reference.adopt(int(stamp)).get(("statuses",), load) if stamp else load()
 
 
 def tag_names(scope: Scope) -> QuerySet[Tag]:

@@ -1,4 +1,4 @@
-"""Sessions read with the prepared statement behave as Django's database sessions."""
+"""Sessions (Django's database engine, or cached_db over a shared cache) keep people signed in."""
 
 from __future__ import annotations
 

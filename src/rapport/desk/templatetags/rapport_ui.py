@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any, Protocol
 
@@ -119,7 +119,18 @@ _ROUTES: dict[tuple[str, str, object, int], tuple[list[str], list[int]]] = {}
 @register.simple_tag
 def route(name: str, *args: int) -> str:
     """`{% url name args %}` for integer arguments (ticket numbers, ids)."""
-    key = (name, get_script_prefix(), get_urlconf(), len(args))
+    return _route(get_script_prefix(), get_urlconf(), name, args)
+
+
+def router() -> Callable[..., str]:
+    """`route` with the script prefix and URLconf of this request looked up once (each
+    lookup reads a context-local: tens of microseconds, per link of a long list)."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return lambda name, *args: _route(prefix, urlconf, name, args)
+
+
+def _route(prefix: str, urlconf: object, name: str, args: tuple[int, ...]) -> str:
+    key = (name, prefix, urlconf, len(args))
     split = _ROUTES.get(key)
     if split is None:
         markers = [str(_MARKER + i) for i in range(len(args))]

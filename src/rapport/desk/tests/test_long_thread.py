@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rapport.desk import thread
+from rapport.desk.queries import thread
 from rapport.desk.tests.helpers import signed_in
 from rapport.testing import World
 from rapport.tickets import actions

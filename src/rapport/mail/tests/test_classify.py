@@ -73,8 +73,6 @@ NOT_TICKETS = {
     "german vacation subject": (build(subject="Abwesenheitsnotiz: Drucker"), Outcome.AUTO_REPLY),
     "precedence list": (build(headers={"Precedence": "list"}), Outcome.MAILING_LIST),
     "list-id": (build(headers={"List-Id": "<users.lists.example>"}), Outcome.MAILING_LIST),
-    "spam flag": (build(headers={"X-Spam-Flag": "YES"}), Outcome.SPAM),
-    "spam status": (build(headers={"X-Spam-Status": "Yes, score=9.1"}), Outcome.SPAM),
     "from our own mailbox": (build(sender=SUPPORT), Outcome.LOOP),
 }
 
@@ -86,6 +84,18 @@ def test_never_a_ticket(case: str, mailbox: Mailbox) -> None:
     assert inbound.state == InboundState.IGNORED, inbound.reason
     assert inbound.outcome == outcome
     assert inbound.reason
+    assert Ticket.objects.count() == 0
+    assert OutboundMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers", [{"X-Spam-Flag": "YES"}, {"X-Spam-Status": "Yes, score=9.1"}], ids=str
+)
+def test_mail_an_upstream_filter_flagged_is_held_as_spam(
+    headers: dict[str, str], mailbox: Mailbox
+) -> None:
+    inbound = deliver(build(headers=headers), mailbox)
+    assert (inbound.state, inbound.outcome) == (InboundState.SPAM, Outcome.SPAM)
     assert Ticket.objects.count() == 0
     assert OutboundMessage.objects.count() == 0
 

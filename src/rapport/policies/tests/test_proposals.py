@@ -9,7 +9,7 @@ import pytest
 
 from rapport.agreements import actions as agreement_actions
 from rapport.core.errors import Invalid, NotFound
-from rapport.core.models import Notification
+from rapport.notifications.models import Notification
 from rapport.policies import actions
 from rapport.policies.models import ProposalStatus, Status
 from rapport.policies.tests.libworld import published_policy

@@ -13,7 +13,7 @@ from typing import Any
 from rapport.agreements.models import Agreement
 from rapport.core import clock as wallclock
 from rapport.core.choices import DONE_CATEGORIES, Clock, StatusCategory
-from rapport.core.reference import Snapshot
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import Person
 from rapport.sla.business_time import MINUTE_US, compile_calendar
 from rapport.sla.clocks import (

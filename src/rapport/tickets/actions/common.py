@@ -12,7 +12,7 @@ from django.db import connection
 
 from rapport.core.choices import StatusCategory
 from rapport.core.errors import Conflict, Invalid, TooLarge
-from rapport.core.reference import Snapshot
+from rapport.core.fast.reference import Snapshot
 from rapport.core.sanitize import clean_html, html_to_text, text_to_html
 from rapport.directory.models import Person
 from rapport.directory.queries import Scope, scope_for

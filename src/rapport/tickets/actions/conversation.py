@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
-from rapport.core import clock, rows
+from rapport.core import clock
 from rapport.core.choices import StatusCategory
 from rapport.core.errors import Conflict, Invalid, PermissionDenied, TooLarge
+from rapport.core.fast import rows
 from rapport.core.files import save_field_file
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
@@ -44,6 +45,7 @@ def reply(
     status: Status | None = None,
     channel: str = Channel.WEB,
     author: Person | None = None,
+    author_may_add: bool = False,
 ) -> Message:
     """A public message. A client's reply brings a pending or solved ticket back to open."""
     scope = scope_of(actor)
@@ -52,7 +54,10 @@ def reply(
     if author is None:
         raise Invalid("A reply needs an author.")
     author_scope = scope_for(author)
-    if not can_view(author_scope, ticket):
+    # `author_may_add`: the system (no actor) established that the author may add to
+    # the ticket without seeing it (mail from a colleague of the requester or an
+    # address copied on the thread; see rapport.mail.routing.may_add_to).
+    if not (author_may_add and actor is None) and not can_view(author_scope, ticket):
         raise PermissionDenied("The author cannot see this ticket.")
     require_open_thread(ticket)
     side = side_of(author_scope, ticket)

@@ -9,10 +9,11 @@ from typing import ParamSpec
 from django.db import transaction
 
 from rapport.agreements.queries import match_agreement
-from rapport.core import clock, reference, rows
+from rapport.core import clock
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound, PermissionDenied
-from rapport.core.reference import Snapshot
+from rapport.core.fast import reference, rows
+from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, party
 from rapport.tickets import clocks, events
@@ -121,7 +122,7 @@ def open_ticket(
         client = parent.provider_party
     # Statuses, agreements (with targets and calendars) and parties from the process's
     # copy: one small query checks it is current instead of several that read them.
-    ref = ref or reference.snapshot()
+    ref = ref or reference.current()
     if client is None:
         client = _default_client(requester, provider, scope, ref)
         if client is None:
@@ -173,7 +174,7 @@ def open_ticket(
     # The SLA clocks are worked out first so the due columns go into the ticket's INSERT.
     new_clocks, clock_events = clocks.keeper().start(ticket, actor, agreement, priority, ref, now)
     # The rows of a new ticket are written by statements built once per process (see
-    # rapport.core.rows): creating tickets is the hottest write (API, mail, imports).
+    # rapport.core.fast.rows): creating tickets is the hottest write (API, mail, imports).
     rows.insert([ticket])
     message = Message(
         ticket=ticket,
