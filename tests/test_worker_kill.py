@@ -26,7 +26,7 @@ import pytest
 from tests.test_serve import _free_port, _wait_healthy
 
 SETUP = """
-from rapport.core import tokens
+from rapport.accounts import actions as tokens
 from rapport.testing import build_world
 world = build_world()
 _, key = tokens.create_token(None, world.people["contact"], name="load")

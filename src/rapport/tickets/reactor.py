@@ -58,6 +58,12 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, Ticket], Any]
 BATCH = 2_000
+# SQLite has one writer: a pass holds the write lock from its first write to its commit,
+# and web requests wait at most busy_timeout (10 s) for it. A worker catching up after a
+# restart ran passes of 2,000 reactions (mail for each) that held it long enough for
+# creates to fail with "database is locked" (tests/test_worker_kill.py); a tenth of
+# that keeps a pass well under a second and the worker yields the lock between passes.
+SQLITE_BATCH = 200
 MAX_ATTEMPTS = 5
 # After the 1st, 2nd, 3rd and 4th failure: about 10 minutes from first failure to parked.
 BACKOFF = (timedelta(seconds=10), timedelta(seconds=40), timedelta(minutes=2),
@@ -103,7 +109,9 @@ def subscribers() -> dict[str, Subscriber]:
 # --- draining --------------------------------------------------------------------
 
 
-def drain(*, limit: int = BATCH, gap_grace: timedelta = GAP_GRACE, linger: float = 0.0) -> int:
+def drain(
+    *, limit: int | None = None, gap_grace: timedelta = GAP_GRACE, linger: float = 0.0
+) -> int:
     """Handle everything due: retries whose time has come, then new events, pass after
     pass until the subscribers have caught up. Returns the events read.
 
@@ -112,6 +120,8 @@ def drain(*, limit: int = BATCH, gap_grace: timedelta = GAP_GRACE, linger: float
     cheap read every POLL seconds instead of waiting for each kick to be queued and
     picked up (a queued task's start-up is most of the lag otherwise).
     """
+    if limit is None:
+        limit = SQLITE_BATCH if connection.vendor == "sqlite" else BATCH
     read = 0
     deadline = time.monotonic() + linger
     while True:
