@@ -33,6 +33,11 @@ from django.db.backends.sqlite3 import base
 
 MAX_PAUSE = 0.05  # seconds: longer holds are rare, and waiters poll every 100 ms
 _background = threading.Event()
+# The pause is the process's, not the thread's: with two worker threads, one thread's
+# pause after its commit was the other's chance to begin, so the lock was rarely free.
+# Every background transaction waits for the end of the last pause before it begins.
+_free_until = [0.0]
+_guard = threading.Lock()
 
 
 def yield_write_lock() -> None:
@@ -40,22 +45,39 @@ def yield_write_lock() -> None:
     _background.set()
 
 
+def _wait_turn() -> None:
+    while True:
+        with _guard:
+            wait = _free_until[0] - time.monotonic()
+        if wait <= 0:
+            return
+        time.sleep(wait)
+
+
+def _pause_after(began: float | None) -> None:
+    if began is None or not _background.is_set():
+        return
+    now = time.monotonic()
+    with _guard:
+        _free_until[0] = max(_free_until[0], now + min(MAX_PAUSE, max(0.001, now - began)))
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _began_at: float | None = None
 
     def set_autocommit(self, autocommit: bool, *args: Any, **kwargs: Any) -> None:
         if not autocommit:  # a transaction (and, with IMMEDIATE, the write lock) begins
+            if _background.is_set():
+                _wait_turn()
             self._began_at = time.monotonic()
         super().set_autocommit(autocommit, *args, **kwargs)
 
     def commit(self) -> None:
         began, self._began_at = self._began_at, None
         super().commit()
-        if began is not None and _background.is_set():
-            time.sleep(min(MAX_PAUSE, max(0.001, time.monotonic() - began)))
+        _pause_after(began)
 
     def rollback(self) -> None:
         began, self._began_at = self._began_at, None
         super().rollback()
-        if began is not None and _background.is_set():
-            time.sleep(min(MAX_PAUSE, max(0.001, time.monotonic() - began)))
+        _pause_after(began)
