@@ -244,9 +244,9 @@ def _deliver(
 def _claim_cursors(subs: dict[str, Subscriber]) -> dict[str, ReactionCursor]:
     """This pass's cursors, locked until it commits (see the module docstring).
 
-    A subscriber met for the first time starts at the beginning of the log; one that
-    is new to a database already in use is started at its end by `start_cursors`
-    (run after migrate), so deploying a new reaction does not replay history.
+    A subscriber met for the first time starts at the beginning of the log when no
+    subscriber has a cursor yet (a new database), and at its end when others do (a
+    database in use), so deploying a new reaction does not replay history.
     """
     qs = ReactionCursor.objects.filter(subscriber__in=list(subs))
     if connection.vendor == "postgresql":
@@ -254,34 +254,17 @@ def _claim_cursors(subs: dict[str, Subscriber]) -> dict[str, ReactionCursor]:
     cursors = {c.subscriber: c for c in qs}
     missing = [name for name in subs if name not in cursors]
     if missing:
+        in_use = ReactionCursor.objects.exists()
+        start = (Event.objects.aggregate(end=Max("pk"))["end"] or 0) if in_use else 0
         ReactionCursor.objects.bulk_create(
-            [ReactionCursor(subscriber=name) for name in missing], ignore_conflicts=True
+            [ReactionCursor(subscriber=name, position=start) for name in missing],
+            ignore_conflicts=True,
         )
         again = ReactionCursor.objects.filter(subscriber__in=missing)
         if connection.vendor == "postgresql":
             again = again.select_for_update(skip_locked=True)
         cursors.update({c.subscriber: c for c in again})
     return cursors
-
-
-def start_cursors(**kwargs: Any) -> None:
-    """Start subscribers new to this database at the end of the log (post_migrate)."""
-    if kwargs.get("plan") is None:
-        # `flush` sends post_migrate too, without a plan: it has just emptied the log,
-        # so there is no history to skip, and rows written here would collide with
-        # the data a test's serialized rollback puts back.
-        return
-    subs = subscribers()
-    known = set(
-        ReactionCursor.objects.filter(subscriber__in=list(subs)).values_list(
-            "subscriber", flat=True
-        )
-    )
-    end = Event.objects.aggregate(end=Max("pk"))["end"] or 0
-    ReactionCursor.objects.bulk_create(
-        [ReactionCursor(subscriber=n, position=end) for n in subs if n not in known],
-        ignore_conflicts=True,
-    )
 
 
 def _readable_end(
