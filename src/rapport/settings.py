@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rapport.scorecards",
     "rapport.demo",
     "rapport.policies",
+    "rapport.people",
 ]
 
 MIDDLEWARE = [

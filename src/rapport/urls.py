@@ -77,5 +77,6 @@ urlpatterns = [
     path("surveys/", include("rapport.surveys.urls")),
     path("scorecards/", include("rapport.scorecards.urls")),
     path("policies/", include("rapport.policies.urls")),
+    path("people/", include("rapport.people.urls")),
     path("kb/", include("rapport.policies.kb_urls")),
 ]

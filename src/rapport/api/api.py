@@ -18,6 +18,7 @@ from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
 from rapport.mail.api import router as mail_router
 from rapport.notifications.api import router as notifications_router
+from rapport.people.api import router as people_router
 from rapport.policies.api import router as policies_router
 from rapport.scorecards.api import router as scorecards_router
 from rapport.sla.api import router as sla_router
@@ -65,3 +66,4 @@ api.add_router("", chain_router)
 api.add_router("", surveys_router)
 api.add_router("", scorecards_router)
 api.add_router("", policies_router)
+api.add_router("", people_router)

@@ -186,6 +186,9 @@ class Message(models.Model):
     body_html = models.TextField()
     body_text = models.TextField()
     created_at = models.DateTimeField()
+    # Polarity of a client's message, -1 (negative) to +1, scored when it arrives
+    # (the proactive app); null for staff messages, notes and messages never scored.
+    sentiment = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
