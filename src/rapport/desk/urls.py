@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.desk import reaction_views, ticket_views, views
+from rapport.desk import dashboard_views, reaction_views, ticket_views, views
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.queue, name="home"),
+    path("", views.home, name="home"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("q/<slug:slug>/", views.queue, name="queue"),
     path("counts", views.counts, name="counts"),
     path("clients", views.clients, name="clients"),
