@@ -14,7 +14,7 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 def _style() -> Any:
     # pygal (and the lxml it loads) is imported on the first chart, not when the URLs
     # load: a web process that serves no dashboard never pays for it.
-    from pygal.style import Style  # noqa: PLC0415
+    from pygal.style import Style
 
     return Style(
         background="white", plot_background="white", foreground="#333",
@@ -25,7 +25,7 @@ def _style() -> Any:
 
 def trend_svg(labels: list[str], attainment: list[float | None], csat: list[float | None]) -> str:
     """Attainment and CSAT (percent) per week; a week with no figure leaves a gap."""
-    import pygal  # noqa: PLC0415
+    import pygal
 
     chart = pygal.Line(
         style=_style(), width=720, height=280, range=(0, 100), show_dots=True,

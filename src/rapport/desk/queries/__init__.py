@@ -283,7 +283,8 @@ def _figures(qs: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
     if filters.state:
         qs = qs.filter(status_category__in=ACTIVE_CATEGORIES)
     if filters.proposal:
-        qs = qs.filter(pk__in=Proposal.objects.filter(status=ProposalStatus.OPEN).values("ticket_id"))
+        open_proposals = Proposal.objects.filter(status=ProposalStatus.OPEN)
+        qs = qs.filter(pk__in=open_proposals.values("ticket_id"))
     return qs
 
 
