@@ -20,6 +20,7 @@ from django.http import QueryDict
 
 from rapport.core import clock, search
 from rapport.core.choices import ACTIVE_CATEGORIES, Clock, StatusCategory
+from rapport.core.fast.counts import capped_counts
 from rapport.core.fast.prepared import Prepared
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
@@ -159,9 +160,6 @@ def queue_counts(
     counted. Its filters narrow the queue's rows, so a count may read more than
     CAP + 1 of them to find CAP + 1 matches; at most the queue's.
     """
-    parts: list[str] = []
-    params: list[Any] = []
-    keys: list[str] = []
     counted: list[tuple[str, QuerySet[Ticket]]] = [
         (queue.slug, Ticket.objects.filter(queue_filter(scope, queue.slug, now)))
         for queue in QUEUES
@@ -169,23 +167,8 @@ def queue_counts(
     for view in (views or [])[:MAX_VIEW_COUNTS]:
         if view.queue in QUEUE_BY_SLUG:
             counted.append((f"view:{view.pk}", _view_rows(scope, view, now)))
-    for index, (key, qs) in enumerate(counted):
-        inner = qs.order_by().values("pk")[: CAP + 1]
-        keys.append(key)
-        try:
-            sql, inner_params = inner.query.get_compiler(connection.alias).as_sql()
-        except EmptyResultSet:
-            # A condition that can match nothing (an agent in no team has no team
-            # queue): Django compiles no SQL for it, and the count is zero.
-            parts.append("0")
-            continue
-        # Django compiled `sql` from a queryset; values travel separately as parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{index})")  # noqa: S608
-        params.extend(inner_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return {key: int(n) for key, n in zip(keys, row, strict=True)}
+    counts = capped_counts([qs for _, qs in counted], CAP + 1)
+    return {key: n for (key, _), n in zip(counted, counts, strict=True)}
 
 
 MAX_VIEW_COUNTS = 20
@@ -440,10 +423,8 @@ def client_suggestions(scope: Scope, typed: str) -> list[Party]:
 def staff_choices(scope: Scope) -> list[Person]:
     """Staff who can be assigned tickets of the person's teams."""
     teams = team_parties(scope)
-    if teams == []:
-        # In no team yet: nobody's tickets to hand on (and an empty IN list compiles
-        # to no SQL, which a prepared statement cannot hold).
-        return []
+    if teams is not None and not teams:
+        return []  # a person in no team assigns no one (and `IN ()` cannot be prepared)
     return _staff(None if teams is None else tuple(teams))
 
 
