@@ -15,7 +15,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport.directory.models import Person
-
 from rapport.mail.outbound import queue_mail
 
 

@@ -50,12 +50,12 @@ def people(request: HttpRequest) -> HttpResponse:
         Prefetch("org_memberships", OrgMembership.objects.select_related("organisation")),
     )
     if query:
-        rows = rows.filter(full_name__icontains=query) | rows.filter(
-            username__icontains=query
-        ) | rows.filter(email__icontains=query)
-    return render(
-        request, "setup/people.html", {"people": rows[:PAGE], "page": PAGE, "q": query}
-    )
+        rows = (
+            rows.filter(full_name__icontains=query)
+            | rows.filter(username__icontains=query)
+            | rows.filter(email__icontains=query)
+        )
+    return render(request, "setup/people.html", {"people": rows[:PAGE], "page": PAGE, "q": query})
 
 
 @admin_required

@@ -96,9 +96,7 @@ class TeamMemberForm(forms.Form):
 
 class OrgMemberForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.order_by("name"))
-    is_admin = forms.BooleanField(
-        required=False, label="Sees every request of the organisation"
-    )
+    is_admin = forms.BooleanField(required=False, label="Sees every request of the organisation")
 
 
 class MemberForm(forms.Form):
@@ -133,9 +131,7 @@ class AgreementForm(forms.Form):
         help_text="Business hours the clocks run in.",
     )
     active_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    active_until = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    active_until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     default_priority = forms.ChoiceField(
         choices=[(str(p.label), str(p.label).capitalize()) for p in Priority], initial="normal"
     )
@@ -148,17 +144,17 @@ class AgreementForm(forms.Form):
         self.fields["active_from"].initial = clock.now().date()
 
     def parties(self) -> tuple[Party, Party]:
-        found = Party.objects.in_bulk(
-            [self.cleaned_data["provider"], self.cleaned_data["client"]]
-        )
+        found = Party.objects.in_bulk([self.cleaned_data["provider"], self.cleaned_data["client"]])
         return found[self.cleaned_data["provider"]], found[self.cleaned_data["client"]]
 
 
 class MailboxNewForm(forms.Form):
     address = forms.EmailField(max_length=254)
     provider = forms.TypedChoiceField(
-        coerce=int, choices=(), label="Answered by", help_text="The team or supplier whose "
-        "queue new tickets from this address land in."
+        coerce=int,
+        choices=(),
+        label="Answered by",
+        help_text="The team or supplier whose queue new tickets from this address land in.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -46,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .exclude(state=ReactionState.HELD)
         .count(),
         "reaction_lag": max((row["seconds_behind"] for row in lag.values()), default=0.0),
-        "failed_mail": OutboundMessage.objects.filter(state__in=(OutboundState.FAILED, OutboundState.BOUNCED)).count(),
+        "failed_mail": OutboundMessage.objects.filter(
+            state__in=(OutboundState.FAILED, OutboundState.BOUNCED)
+        ).count(),
         "queued_mail": OutboundMessage.objects.filter(state=OutboundState.QUEUED).count(),
     }
     return render(request, "setup/home.html", context)
@@ -66,9 +68,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
         except RapportError as exc:
             report(form, exc)
         else:
-            messages.success(
-                request, f"Created {agreement.name}. Now set its targets and pauses."
-            )
+            messages.success(request, f"Created {agreement.name}. Now set its targets and pauses.")
             return redirect("sla-agreement", agreement.pk)
     status = 422 if form.errors else 200
     return render(request, "setup/agreement_new.html", {"form": form}, status=status)
@@ -113,7 +113,9 @@ def _mailbox(mailbox_id: int) -> Mailbox:
 @admin_required
 def mailbox_imap(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     mailbox = _mailbox(mailbox_id)
-    initial = {name: getattr(mailbox, name) for name in ImapForm.base_fields if name != "imap_password"}
+    initial = {
+        name: getattr(mailbox, name) for name in ImapForm.base_fields if name != "imap_password"
+    }
     form = ImapForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

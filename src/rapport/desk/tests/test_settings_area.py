@@ -45,10 +45,11 @@ def test_every_settings_page_renders_in_the_shell_with_its_section_navigation(
     world: World,
 ) -> None:
     browser = _as(world, "admin")
-    for url in [*PAGES, f"/settings/people/{world.people['contact'].pk}",
-                f"/settings/organisations/{world.customer.pk}", f"/settings/teams/{world.support.pk}",
-                "/settings/sla/", "/settings/mail/", "/settings/outbox/", "/settings/signup/",
-                "/desk/reactions", f"/surveys/settings/{world.sla.pk}/"]:  # fmt: skip
+    pages = [*PAGES, f"/settings/people/{world.people['contact'].pk}",
+             f"/settings/organisations/{world.customer.pk}", f"/settings/teams/{world.support.pk}",
+             "/settings/sla/", "/settings/mail/", "/settings/outbox/", "/settings/signup/",
+             "/desk/reactions", f"/surveys/settings/{world.sla.pk}/"]  # fmt: skip
+    for url in pages:
         page = browser.get(url).content.decode()
         assert 'aria-label="Main"' in page, url
         assert 'aria-label="Settings"' in page, url
@@ -147,7 +148,8 @@ def test_admin_creates_an_agreement_then_edits_its_targets(world: World) -> None
 def test_admin_creates_a_mailbox_and_saves_its_imap_credentials(world: World) -> None:
     browser = _as(world, "admin")
     response = browser.post(
-        "/settings/mailboxes/new", {"address": "Help@Ours.example", "provider": world.support.party_id}
+        "/settings/mailboxes/new",
+        {"address": "Help@Ours.example", "provider": world.support.party_id},
     )
     mailbox = Mailbox.objects.get(address="help@ours.example")
     assert response["Location"] == f"/settings/mail/mailboxes/{mailbox.pk}"
