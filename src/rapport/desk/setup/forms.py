@@ -27,7 +27,10 @@ class OrganisationForm(forms.Form):
         help_text="A customer is served by us; a vendor or contractor serves us.",
     )
     email_domain = forms.CharField(
-        max_length=200, required=False, help_text="Mail from this domain comes from its people."
+        max_length=200,
+        required=False,
+        label="E-mail domain",
+        help_text="Mail from this domain comes from its people.",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
