@@ -7,7 +7,7 @@ from django import forms
 
 from rapport.agreements.models import AgreementKind, Calendar
 from rapport.core import clock
-from rapport.core.choices import Priority
+from rapport.core.choices import Priority, StatusCategory
 from rapport.directory.models import (
     Organisation,
     OrgKind,
@@ -189,3 +189,17 @@ class TokenForm(forms.Form):
         help_text="The token acts as this person, with their permissions.",
     )
     name = forms.CharField(max_length=100, required=False, help_text="What it is for.")
+
+
+class StatusForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    category = forms.ChoiceField(
+        choices=StatusCategory.choices,
+        help_text="What clocks, queues and reports make of it.",
+    )
+
+
+class StatusEditForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    position = forms.IntegerField(min_value=0, max_value=1000)
+    is_default = forms.BooleanField(required=False, label="Default of its category")

@@ -16,13 +16,21 @@ from rapport.agreements import actions as agreement_actions
 from rapport.agreements.models import Agreement
 from rapport.core.errors import RapportError
 from rapport.desk.setup.common import admin, admin_required, report
-from rapport.desk.setup.forms import AgreementForm, ImapForm, MailboxNewForm, TokenForm
+from rapport.desk.setup.forms import (
+    AgreementForm,
+    ImapForm,
+    MailboxNewForm,
+    StatusEditForm,
+    StatusForm,
+    TokenForm,
+)
 from rapport.directory.models import Organisation, Party, Person, Team
 from rapport.directory.queries import scope_for
 from rapport.mail import actions as mail_actions
 from rapport.mail import crypto
 from rapport.mail.models import Mailbox, OutboundMessage, OutboundState
 from rapport.surveys.models import SurveySettings
+from rapport.tickets import actions as ticket_actions
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets import reactor
 from rapport.tickets.models import ReactionState, Status
@@ -186,5 +194,51 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @admin_required
 def statuses(request: HttpRequest) -> HttpResponse:
-    rows = Status.objects.order_by("position", "id")
-    return render(request, "setup/statuses.html", {"statuses": rows})
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status = ticket_actions.create_status(admin(request), **form.cleaned_data)
+        except RapportError as exc:
+            report(form, exc)
+        else:
+            messages.success(request, f"Added the status {status.name}.")
+            return redirect("settings:statuses")
+    return _statuses_page(request, form=form)
+
+
+def _statuses_page(
+    request: HttpRequest,
+    *,
+    form: StatusForm | None = None,
+    failed: tuple[int, StatusEditForm] | None = None,
+) -> HttpResponse:
+    rows = list(Status.objects.order_by("position", "id"))
+    for row in rows:
+        row.form = (  # type: ignore[attr-defined]
+            failed[1] if failed and failed[0] == row.pk else StatusEditForm(
+                initial={"name": row.name, "position": row.position,
+                         "is_default": row.is_default},
+                auto_id=f"id_s{row.pk}_%s",
+            )
+        )  # fmt: skip
+    status = 422 if (form and form.errors) or failed else 200
+    context = {"statuses": rows, "form": form or StatusForm()}
+    return render(request, "setup/statuses.html", context, status=status)
+
+
+@admin_required
+@require_POST
+def status_edit(request: HttpRequest, status_id: int) -> HttpResponse:
+    found = Status.objects.filter(pk=status_id).first()
+    if found is None:
+        raise Http404("No such status.")
+    form = StatusEditForm(request.POST, auto_id=f"id_s{found.pk}_%s")
+    if form.is_valid():
+        try:
+            ticket_actions.update_status(admin(request), found, **form.cleaned_data)
+        except RapportError as exc:
+            report(form, exc)
+        else:
+            messages.success(request, f"Saved the status {found.name}.")
+            return redirect("settings:statuses")
+    return _statuses_page(request, failed=(found.pk, form))

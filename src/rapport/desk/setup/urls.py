@@ -40,4 +40,5 @@ urlpatterns = [
     path("tokens/", service.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke", service.token_revoke, name="token-revoke"),
     path("statuses/", service.statuses, name="statuses"),
+    path("statuses/<int:status_id>", service.status_edit, name="status"),
 ]

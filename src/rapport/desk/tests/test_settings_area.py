@@ -12,6 +12,7 @@ from rapport.directory.models import Organisation, OrgMembership, Person, Team, 
 from rapport.mail import crypto
 from rapport.mail.models import Mailbox, OutboundMessage
 from rapport.testing import World
+from rapport.tickets.models import Status
 
 PAGES = [
     "/settings/", "/settings/people/", "/settings/people/new", "/settings/organisations/",
@@ -195,3 +196,26 @@ def test_the_people_list_takes_a_constant_number_of_queries(
     browser.get("/settings/people/")
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert browser.get("/settings/people/").status_code == 200
+
+
+def test_admin_adds_renames_and_chooses_the_default_status(world: World) -> None:
+    browser = _as(world, "admin")
+    browser.post("/settings/statuses/", {"name": "Waiting for parts", "category": "on_hold"})
+    parts = Status.objects.get(name="Waiting for parts")
+    assert parts.category == "on_hold" and parts.slug == "waiting-for-parts"
+    browser.post(f"/settings/statuses/{parts.pk}",
+                 {"name": "Awaiting parts", "position": "7", "is_default": "on"})  # fmt: skip
+    parts.refresh_from_db()
+    assert (parts.name, parts.position, parts.is_default) == ("Awaiting parts", 7, True)
+    assert list(Status.objects.filter(category="on_hold", is_default=True)) == [parts]
+    response = browser.post("/settings/statuses/", {"name": "awaiting PARTS", "category": "open"})
+    assert response.status_code == 422 and "exists already" in response.content.decode()
+    response = browser.post(f"/settings/statuses/{parts.pk}", {"name": "Awaiting parts",
+                                                               "position": "7"})  # fmt: skip
+    assert response.status_code == 422 and "another status" in response.content.decode()
+    assert (
+        _as(world, "manager")
+        .post(f"/settings/statuses/{parts.pk}", {"name": "X", "position": "1"})
+        .status_code
+        == 404
+    )
