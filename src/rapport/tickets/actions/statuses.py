@@ -28,7 +28,10 @@ def _clean_name(name: str, *, exclude: int | None = None) -> str:
         raise Invalid("A status needs a name.", field="name")
     if len(name) > MAX_NAME:
         raise Invalid(f"A status name is at most {MAX_NAME} characters.", field="name")
-    if Status.objects.filter(name__iexact=name).exclude(pk=exclude).exists():
+    clash = Status.objects.filter(name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
         raise Conflict(f"A status called {name!r} exists already.", field="name")
     return name
 
