@@ -79,5 +79,5 @@ def test_admin_sets_up_a_new_client_and_a_new_agent_in_the_ui(
     expect(nav.get_by_role("link", name="Desk")).to_be_visible()
     expect(nav.get_by_role("link", name="Scorecards")).to_be_visible()
     expect(nav.get_by_role("link", name="Settings")).to_have_count(0)
-    assert page.goto(f"{base}/settings/people/").status == 404  # type: ignore[union-attr]
     screenshot(page, "new-agent-desk-1280")
+    assert page.goto(f"{base}/settings/people/").status == 404  # type: ignore[union-attr]
