@@ -102,8 +102,18 @@ def create_plan(
 
 
 def _insert(rows: Iterable[Assignment]) -> int:
-    created = Assignment.objects.bulk_create(list(rows), batch_size=BATCH, ignore_conflicts=True)
-    return len(created)
+    """Insert the rows whose cause is new for their person; returns how many."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    keys = {r.trigger_key for r in rows}
+    existing = set(
+        Assignment.objects.filter(trigger_key__in=keys).values_list("person_id", "trigger_key")
+    ) if len(keys) <= 500 else set()  # fmt: skip
+    new = [r for r in rows if (r.person_id, r.trigger_key) not in existing]
+    # Skipping conflicts still guards against a concurrent sweep.
+    Assignment.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    return len(new)
 
 
 def _plan_rows(
