@@ -273,8 +273,13 @@ def list_candidates(request: HttpRequest, filters: Query[PageFilters]) -> dict[s
         raise NotFound("There are no candidates for you.")
     rows, cursor = paginate(queries.candidates(scope), field="id", descending=True,
                             cursor=filters.cursor, limit=filters.limit)  # fmt: skip
-    return {"items": [{"id": c.pk, "full_name": c.full_name, "stage": c.stage,
-                       "created_at": c.created_at} for c in rows], "next_cursor": cursor}  # fmt: skip
+    return {
+        "items": [
+            {"id": c.pk, "full_name": c.full_name, "stage": c.stage, "created_at": c.created_at}
+            for c in rows
+        ],
+        "next_cursor": cursor,
+    }
 
 
 @router.post("/candidates", response={201: CandidateOut}, summary="Add a candidate")
@@ -420,8 +425,11 @@ def start_assessment(request: HttpRequest, body: AssessmentIn) -> HttpStatus:
     return HttpStatus(201, _assessment_out(request, queries.get_assessment(scope, a.pk)))
 
 
-@router.get("/assessments/{assessment_id}", response=AssessmentOut,
-            summary="An assessment: your scores, and everyone's once all have submitted")  # fmt: skip
+@router.get(
+    "/assessments/{assessment_id}",
+    response=AssessmentOut,
+    summary="An assessment: your scores, and everyone's once all have submitted",
+)
 def get_assessment(
     request: HttpRequest, assessment_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict[str, Any]:
@@ -553,8 +561,15 @@ def create_plan(request: HttpRequest, body: PlanIn) -> HttpStatus:
             scenario = queries.get_scenario(scope, item.scenario)
         items.append({"kind": item.kind, "title": item.title, "document": document,
                       "scenario": scenario, "due_days": item.due_days})  # fmt: skip
-    plan = training.create_plan(me, name=body.name, kind=body.kind, team=team, items=items,
-                                recertify_days=body.recertify_days, pass_mark=body.pass_mark)  # fmt: skip
+    plan = training.create_plan(
+        me,
+        name=body.name,
+        kind=body.kind,
+        team=team,
+        items=items,
+        recertify_days=body.recertify_days,
+        pass_mark=body.pass_mark,
+    )
     return HttpStatus(201, _plan_out(plan))
 
 
@@ -616,8 +631,11 @@ class AssignmentFilters(PageFilters):
     state: Literal["open", "overdue", "complete"] | None = None
 
 
-@router.get("/training/assignments", response=AssignmentPage,
-            summary="Training assignments: yours, your team's as lead, all for managers")  # fmt: skip
+@router.get(
+    "/training/assignments",
+    response=AssignmentPage,
+    summary="Training assignments: yours, your team's as lead, all for managers",
+)
 def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]) -> dict[str, Any]:
     qs = queries.assignments(scope_for(_me(request)))
     if filters.person:

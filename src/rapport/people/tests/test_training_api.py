@@ -18,8 +18,10 @@ def test_a_panel_scores_blind_over_the_api_then_sees_the_reveal_and_decides() ->
     s = scenario(world)
     manager, lead, agent = (world.client(r) for r in ("manager", "lead", "agent"))
     c = manager.post_json("/api/v1/candidates", {"full_name": "Ada Lovelace"}).json()
-    r = manager.post_json("/api/v1/assessments", {
-        "scenario": s.pk, "candidate": c["id"], "assessors": [p["lead"].pk, p["agent"].pk]})  # fmt: skip
+    r = manager.post_json(
+        "/api/v1/assessments",
+        {"scenario": s.pk, "candidate": c["id"], "assessors": [p["lead"].pk, p["agent"].pk]},
+    )
     assert r.status_code == 201, r.json()
     a = r.json()
     dims = [d["id"] for d in a["dimensions"]]

@@ -97,8 +97,13 @@ def test_trainability_is_measured_by_a_second_attempt_after_feedback() -> None:
                                   assessors=[p["lead"], p["agent"]], previous=first)  # fmt: skip
     training.give_feedback(p["lead"], first, "Use the customer's name; find the order first.")
     first.refresh_from_db()
-    second = training.start_assessment(p["manager"], first.scenario, candidate=candidate,
-                                       assessors=[p["lead"], p["agent"]], previous=first)  # fmt: skip
+    second = training.start_assessment(
+        p["manager"],
+        first.scenario,
+        candidate=candidate,
+        assessors=[p["lead"], p["agent"]],
+        previous=first,
+    )
     assert second.attempt == 2
     assert Candidate.objects.get(pk=candidate.pk).stage == Stage.SECOND
     for who, values in (("lead", [3, 4, 4, 3]), ("agent", [4, 3, 3, 4])):
@@ -145,8 +150,13 @@ def test_the_pre_hire_exam_scores_each_option_zero_to_ten() -> None:
     assert attempt.score == 90.0  # (8 + 10) / (10 + 10)
     assert Candidate.objects.get(pk=candidate.pk).stage == Stage.EXAM
     with pytest.raises(Invalid):
-        training.create_exam(p["manager"], title="x", questions=[
-            {"text": "q", "options": [{"text": "a", "score": 11}, {"text": "b", "score": 0}]}])  # fmt: skip
+        training.create_exam(
+            p["manager"],
+            title="x",
+            questions=[
+                {"text": "q", "options": [{"text": "a", "score": 11}, {"text": "b", "score": 0}]}
+            ],
+        )
 
 
 @pytest.mark.django_db
