@@ -302,8 +302,8 @@ def record(scope: Scope, person: Person) -> Record:
         for name, mean in means.items():
             by_dimension[name].append((a.revealed_at or a.created_at, round(mean, 2)))
         all_levels = [lv for v in levels[a.pk].values() for lv in v]
-        mean = round(sum(all_levels) / len(all_levels), 2) if all_levels else None
-        rows.append({"assessment": a, "means": means, "mean": mean})
+        overall = round(sum(all_levels) / len(all_levels), 2) if all_levels else None
+        rows.append({"assessment": a, "means": means, "mean": overall})
     met = {a.scenario.temperament for a in taken}
     covered = [(value, label, value in met) for value, label in Temperament.choices]
     figures = currency([person.pk]).get(person.pk, Currency(0, 0, 0, 0))

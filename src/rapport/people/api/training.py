@@ -196,7 +196,7 @@ def scenario_from_ticket(request: HttpRequest, body: FromTicketIn) -> HttpStatus
     scope = scope_for(me)
     if not scope.is_staff:
         raise NotFound("There are no scenarios for you.")
-    ticket = ticket_queries.visible_tickets(scope).filter(number=body.ticket).first()
+    ticket = ticket_queries.visible_tickets(scope).filter(pk=body.ticket).first()
     if ticket is None:
         raise NotFound(f"There is no ticket {body.ticket}.", field="ticket")
     s = training.scenario_from_ticket(me, ticket, temperament=body.temperament,

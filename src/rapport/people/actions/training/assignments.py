@@ -183,7 +183,7 @@ def _onboard_new_members(now: datetime) -> int:
     for plan in TrainingPlan.objects.filter(kind=PlanKind.ONBOARDING, is_active=True):
         started = dict(
             Person.objects.filter(
-                team_memberships__team_id=plan.team_id, date_joined__gte=plan.created_at,
+                team_memberships__team_id=plan.team_id or 0, date_joined__gte=plan.created_at,
                 is_active=True,
             ).exclude(staff_role="").values_list("pk", "date_joined")
         )  # fmt: skip
@@ -237,7 +237,7 @@ def _recertify(now: datetime) -> int:
         .exclude(completed_at=None)
         .values_list("recertify_days", flat=True)
     )
-    for days in sorted(intervals):
+    for days in sorted(d for d in intervals if d is not None):
         lapsed = list(
             Assignment.objects.filter(
                 recertify_days=days,
@@ -251,9 +251,10 @@ def _recertify(now: datetime) -> int:
                 trigger_key=f"recertification:{a.pk}", kind=a.kind, title=a.title,
                 plan_id=a.plan_id, item_id=a.item_id, document_id=a.document_id,
                 scenario_id=a.scenario_id, pass_mark=a.pass_mark, recertify_days=days,
-                assigned_at=now, due_at=a.completed_at + timedelta(days=days),  # type: ignore[operator]
+                assigned_at=now, due_at=a.completed_at + timedelta(days=days),
             )
             for a in lapsed
+            if a.completed_at is not None
         )  # fmt: skip
         Assignment.objects.filter(pk__in=[a.pk for a in lapsed]).update(renewed_at=now)
     return total

@@ -1,0 +1,106 @@
+"""Desk pages: "My training" (the people app's landing page), the team's training board
+and a person's practice record. Writes go through `people.actions.training`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.core import clock
+from rapport.core.errors import RapportError
+from rapport.directory.access import me, my_scope, staff_required
+from rapport.directory.models import Person, Team
+from rapport.people import training_queries as queries
+from rapport.people.actions import training
+
+
+@require_GET
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = me(request)
+    scope = my_scope(request)
+    rows = list(
+        queries.assignments(scope)
+        .filter(person=person)
+        .select_related("document", "scenario")
+        .order_by("completed_at", "due_at", "id")[:200]
+    )
+    teams = (
+        Team.objects.all()
+        if scope.sees_everything
+        else Team.objects.filter(party_id__in=scope.lead_team_party_ids)
+    )
+    return render(request, "people/training/home.html", {
+        "open": [a for a in rows if a.completed_at is None],
+        "done": [a for a in rows if a.completed_at is not None][:20],
+        "record": queries.record(scope, person), "now": clock.now(), "teams": list(teams),
+        "panels": list(queries.assessments(scope).filter(
+            seats__assessor=person, seats__submitted_at__isnull=True)[:20]),
+    })  # fmt: skip
+
+
+@require_POST
+@staff_required
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    row = queries.assignments(my_scope(request)).filter(pk=pk).first()
+    if row is None:
+        raise Http404("No such assignment")
+    answers = [int(a) for a in request.POST.getlist("answers") if a.isdigit()][:50]
+    try:
+        training.acknowledge(me(request), row, answers)
+        messages.success(request, f"Acknowledged: {row.title}.")
+    except RapportError as error:
+        messages.error(request, error.detail)
+    return redirect("people:home")
+
+
+@require_POST
+@staff_required
+def attended(request: HttpRequest, pk: int) -> HttpResponse:
+    row = queries.assignments(my_scope(request)).filter(pk=pk).first()
+    if row is None:
+        raise Http404("No such assignment")
+    try:
+        training.mark_attended(me(request), row, request.POST.get("note", "")[:500])
+        messages.success(request, f"Ticked as attended: {row.title}.")
+    except RapportError as error:
+        messages.error(request, error.detail)
+    return redirect(
+        "people:training-board" if request.POST.get("next") == "board" else "people:home"
+    )
+
+
+@require_GET
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    scope = my_scope(request)
+    teams = list(
+        Team.objects.all()
+        if scope.sees_everything
+        else Team.objects.filter(party_id__in=scope.lead_team_party_ids)
+    )
+    if not teams:
+        raise Http404("You lead no team")
+    wanted = request.GET.get("team", "")
+    team = next((t for t in teams if str(t.pk) == wanted), teams[0])
+    rows = queries.board(scope, team)
+    return render(request, "people/training/board.html", {
+        "team": team, "teams": teams, "rows": rows,
+        "overall": queries.team_currency(team),
+    })  # fmt: skip
+
+
+@require_GET
+@staff_required
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = my_scope(request)
+    person = Person.objects.filter(pk=pk, is_active=True).exclude(staff_role="").first()
+    if person is None or not queries.may_see_person(scope, person.pk):
+        raise Http404("No such person")
+    return render(request, "people/training/record.html", {
+        "record": queries.record(scope, person),
+        "assignments": list(queries.assignments(scope).filter(person=person)[:200]),
+        "now": clock.now(),
+    })  # fmt: skip
