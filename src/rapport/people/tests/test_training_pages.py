@@ -72,14 +72,24 @@ def test_the_team_board_takes_the_same_queries_for_ten_or_forty_members(
 ) -> None:
     world = build_world()
     p = world.people
-    plan = training.create_plan(p["manager"], name="Basics", kind="recurring", team=world.support,
-                                items=[{"kind": "session", "title": "Shadow", "due_days": 1}])  # fmt: skip
+    plan = training.create_plan(
+        p["manager"],
+        name="Basics",
+        kind="recurring",
+        team=world.support,
+        items=[{"kind": "session", "title": "Shadow", "due_days": 1}],
+    )
     lead = _client(world, "lead")
     counts = []
     for size in (10, 40):
         for i in range(len(counts) * 10, size):
-            person = directory.create_person(None, username=f"m{i}", staff_role="agent",
-                                             email=f"m{i}@example.com", password=PASSWORD)  # fmt: skip
+            person = directory.create_person(
+                None,
+                username=f"m{i}",
+                staff_role="agent",
+                email=f"m{i}@example.com",
+                password=PASSWORD,
+            )
             directory.add_team_member(None, world.support, person)
             training.assign_plan(None, plan, [person])
         with CaptureQueriesContext(connection) as ctx:
