@@ -24,6 +24,9 @@ REFERENCE = re.compile(
 )
 # A stand-alone code with digits in it ("INV-2024-0042", "#48213") is a reference too.
 CODE = re.compile(r"(?:#\d{3,}\b|\b[A-Z]{2,5}-\d[\d-]{2,}\b)")
+# Any other run of five digits or more, with or without a letter prefix (a VAT ID
+# "DE123456789", an account "12345678"), identifies someone.
+LONG_NUMBER = re.compile(r"\b[A-Za-z]{0,4}\d{5,}[A-Za-z0-9]*\b")
 
 # Parts of organisation names too common to replace on their own.
 COMMON = {"the", "and", "ltd", "inc", "llc", "plc", "gmbh", "corp", "company", "group",
@@ -55,6 +58,7 @@ def anonymise(text: str, *, people: Iterable[str], organisations: Iterable[str])
     text = REFERENCE.sub(lambda m: f"{m.group(1)}{m.group(2)}[number]", text)
     text = CODE.sub("[number]", text)
     text = PHONE.sub("[phone number]", text)
+    text = LONG_NUMBER.sub("[number]", text)
     org_pattern = _name_pattern(organisations)
     if org_pattern is not None:
         text = org_pattern.sub(ORGANISATION, text)

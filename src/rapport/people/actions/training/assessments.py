@@ -95,6 +95,7 @@ def start_assessment(
         purpose = Purpose.TRAINING
     attempt = 1
     if previous is not None:
+        previous = Assessment.objects.get(pk=previous.pk)
         if (previous.candidate_id, previous.trainee_id) != (
             getattr(candidate, "pk", None),
             getattr(trainee, "pk", None),
@@ -189,6 +190,7 @@ def _require_panel_or_manager(actor: Person, assessment: Assessment, doing: str)
 def give_feedback(actor: Person, assessment: Assessment, feedback: str) -> Assessment:
     """Written feedback after the reveal, before a second attempt."""
     _require_panel_or_manager(actor, assessment, "give feedback")
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.REVEALED:
         raise Conflict("Feedback follows the reveal of every assessor's scores.")
     assessment.feedback = text(feedback, "feedback")
