@@ -117,7 +117,8 @@ def build_training(now: datetime) -> None:
                 {"text": "refuse", "score": 1}, {"text": "promise it anyway", "score": 0},
                 {"text": "ask your lead while the customer waits", "score": 10}]},
             {"text": "You don't know the answer. You…", "options": [
-                {"text": "guess", "score": 0}, {"text": "say you'll find out and when", "score": 10},
+                {"text": "guess", "score": 0},
+                {"text": "say you'll find out and when", "score": 10},
                 {"text": "pass them to another team", "score": 3}]},
         ])  # fmt: skip
     _candidates(people, scenarios, exam, now)
@@ -151,7 +152,7 @@ def _candidates(people: dict[str, Person], scenarios: list[Scenario], exam: Any,
                                            assessors=panel, previous=first)  # fmt: skip
         _score_all(second, panel, [[4, 4, 3], [4, 3, 4]])
         training.decide(panel[0], done, outcome="hire",
-                        reasons="Warm under pressure and took the feedback at once (+1.1).")  # fmt: skip
+                        reasons="Warm under pressure; took the feedback at once.")  # fmt: skip
 
 
 def _practice(people: dict[str, Person], scenarios: list[Scenario], now: datetime) -> None:
