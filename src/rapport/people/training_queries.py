@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from rapport.core import clock
 from rapport.core.errors import NotFound
-from rapport.directory.models import Person, Team, TeamMembership
+from rapport.directory.models import OrgMembership, Person, Team, TeamMembership
 from rapport.directory.queries import Scope
 from rapport.people import training_stats as stats
 from rapport.people.models import (
@@ -258,18 +258,6 @@ def board(scope: Scope, team: Team, *, now: datetime | None = None) -> list[dict
     return [{"person": m, "currency": figures.get(m.pk, empty)} for m in members]
 
 
-def overdue_for_lead(lead: Person, *, now: datetime | None = None) -> list[Assignment]:
-    """The overdue assignments of the teams a person leads, for their digest."""
-    now = now or clock.now()
-    teams = TeamMembership.objects.filter(person=lead, role="lead").values("team_id")
-    return list(
-        Assignment.objects.filter(
-            completed_at__isnull=True, due_at__lt=now,
-            person__team_memberships__team_id__in=teams,
-        ).select_related("person").order_by("due_at", "id").distinct()[:200]
-    )  # fmt: skip
-
-
 @dataclass
 class Record:
     person: Person
@@ -308,3 +296,40 @@ def record(scope: Scope, person: Person) -> Record:
     covered = [(value, label, value in met) for value, label in Temperament.choices]
     figures = currency([person.pk]).get(person.pk, Currency(0, 0, 0, 0))
     return Record(person, rows, dict(by_dimension), covered, figures)
+
+
+def party_members(party_id: int) -> list[int]:
+    """The people of a team, or of a vendor's or contractor's organisation: contractors
+    serving our customers are trained like our staff."""
+    team = TeamMembership.objects.filter(team__party_id=party_id).values_list(
+        "person_id", flat=True
+    )
+    org = OrgMembership.objects.filter(organisation__party_id=party_id).values_list(
+        "person_id", flat=True
+    )
+    return sorted(set(team) | set(org))
+
+
+def party_currency(party_id: int, since: datetime, until: datetime) -> float | None:
+    """Training currency of a team or provider organisation for a scorecard period, in
+    per cent: of the assignments of its people due in the period, the share completed on
+    or before the due date (None when nothing fell due)."""
+    rows = Assignment.objects.filter(
+        person_id__in=party_members(party_id), due_at__gte=since, due_at__lt=until
+    ).aggregate(
+        due=Count("pk"),
+        on_time=Count("pk", filter=Q(completed_at__isnull=False, completed_at__lte=F("due_at"))),
+    )
+    return round(100 * rows["on_time"] / rows["due"], 1) if rows["due"] else None
+
+
+def overdue_of_party(party_id: int, *, now: datetime | None = None) -> list[Assignment]:
+    """Overdue assignments of a team's (or provider's) people, for the lead's digest."""
+    now = now or clock.now()
+    return list(
+        Assignment.objects.filter(
+            person_id__in=party_members(party_id), completed_at__isnull=True, due_at__lt=now
+        )
+        .select_related("person")
+        .order_by("due_at", "id")[:50]
+    )

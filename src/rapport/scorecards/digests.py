@@ -26,6 +26,7 @@ from rapport.directory.models import (
 )
 from rapport.directory.queries import Scope
 from rapport.mail.outbound import queue_mail
+from rapport.people import training_queries
 from rapport.scorecards import actions, charts, engine
 from rapport.scorecards.periods import Period, last_periods, period_containing
 
@@ -62,6 +63,9 @@ def digest_content(provider: Party, period: Period) -> dict[str, str]:
     context = {
         "provider": provider, "period": period, "row": rows[0] if rows else None,
         "agents": agents, "chart": charts.trend_svg(points),
+        "training_currency": training_queries.party_currency(provider.pk, period.since,
+                                                             period.until),
+        "training_overdue": training_queries.overdue_of_party(provider.pk),
         "url": settings.RAPPORT_BASE_URL.rstrip("/")
         + f"/scorecards/?period={period.kind}&date={period.start.isoformat()}",
     }  # fmt: skip
