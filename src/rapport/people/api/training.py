@@ -152,6 +152,21 @@ def list_scenarios(request: HttpRequest, filters: Query[PageFilters]) -> dict[st
     return {"items": [_summary(s) for s in rows], "next_cursor": cursor}
 
 
+@router.post("/scenarios/from-ticket", response={201: ScenarioOut},
+             summary="Start a scenario from a solved ticket, anonymised (admins)")  # fmt: skip
+def scenario_from_ticket(request: HttpRequest, body: FromTicketIn) -> HttpStatus:
+    me = _me(request)
+    scope = scope_for(me)
+    if not scope.is_staff:
+        raise NotFound("There are no scenarios for you.")
+    ticket = ticket_queries.visible_tickets(scope).filter(pk=body.ticket).first()
+    if ticket is None:
+        raise NotFound(f"There is no ticket {body.ticket}.", field="ticket")
+    s = training.scenario_from_ticket(me, ticket, temperament=body.temperament,
+                                      channel=body.channel)  # fmt: skip
+    return HttpStatus(201, _scenario(request, s.pk))
+
+
 def _scenario(request: HttpRequest, scenario_id: int) -> dict[str, Any]:
     scope = scope_for(_me(request))
     s = queries.get_scenario(scope, scenario_id)
@@ -186,21 +201,6 @@ def create_scenario(request: HttpRequest, body: ScenarioIn) -> HttpStatus:
         dimensions=[d.model_dump() for d in body.dimensions], documents=documents,
         related=related,
     )  # fmt: skip
-    return HttpStatus(201, _scenario(request, s.pk))
-
-
-@router.post("/scenarios/from-ticket", response={201: ScenarioOut},
-             summary="Start a scenario from a solved ticket, anonymised (admins)")  # fmt: skip
-def scenario_from_ticket(request: HttpRequest, body: FromTicketIn) -> HttpStatus:
-    me = _me(request)
-    scope = scope_for(me)
-    if not scope.is_staff:
-        raise NotFound("There are no scenarios for you.")
-    ticket = ticket_queries.visible_tickets(scope).filter(pk=body.ticket).first()
-    if ticket is None:
-        raise NotFound(f"There is no ticket {body.ticket}.", field="ticket")
-    s = training.scenario_from_ticket(me, ticket, temperament=body.temperament,
-                                      channel=body.channel)  # fmt: skip
     return HttpStatus(201, _scenario(request, s.pk))
 
 
@@ -284,6 +284,8 @@ def list_candidates(request: HttpRequest, filters: Query[PageFilters]) -> dict[s
 
 @router.post("/candidates", response={201: CandidateOut}, summary="Add a candidate")
 def add_candidate(request: HttpRequest, body: CandidateIn) -> HttpStatus:
+    if not scope_for(_me(request)).is_staff:
+        raise NotFound("There are no candidates for you.")
     team = Team.objects.filter(pk=body.team).first() if body.team else None
     if body.team and team is None:
         raise NotFound(f"There is no team {body.team}.", field="team")
