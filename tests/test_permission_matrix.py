@@ -18,11 +18,9 @@ role runs in a savepoint that is rolled back, so each role meets the same world.
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1397,12 +1395,6 @@ MATRIX.update({
              prepare=printco_card)
     ],
 })  # fmt: skip
-
-
-# The newer apps keep their rows in tests/test_permission_matrix_<app>.py (a `ROWS`
-# dict of cases), so their branches never touch this file.
-for _extra in sorted(Path(__file__).parent.glob("test_permission_matrix_*.py")):
-    MATRIX.update(importlib.import_module(_extra.stem).ROWS)
 
 
 def schema_operations() -> set[str]:
