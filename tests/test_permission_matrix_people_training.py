@@ -1,5 +1,5 @@
-"""Permission matrix rows of the training routes (people app), merged into `MATRIX` by
-tests/test_permission_matrix.py, which runs them like its own.
+"""Permission matrix of the training routes (people app), run with the machinery of
+tests/test_permission_matrix.py.
 
 The rules: scenarios are for staff; candidates and their scores only for the panel,
 admins and managers; an assessor sees another's scores only once all have submitted;
@@ -10,8 +10,9 @@ agent is in IT.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from rapport.core.choices import StatusCategory
 from rapport.people.actions import training
@@ -19,28 +20,11 @@ from rapport.people.models import Assignment
 from rapport.testing import ROLES
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets.models import Status
+from test_permission_matrix import Case, outcomes, run_operation
 
 STAFF = ("admin", "manager", "agent", "lead", "other_agent")
 PANEL = ("admin", "manager", "agent", "lead")
 AUTHORS = ("admin", "manager", "lead")
-
-
-@dataclass
-class Case:
-    call: Any
-    expect: dict[str, int]
-    check: Any = None
-    prepare: Any = None
-    label: str = ""
-
-
-def outcomes(*groups: tuple[int, tuple[str, ...]], rest: int = 404) -> dict[str, int]:
-    expected = dict.fromkeys(ROLES, rest)
-    for status, roles in groups:
-        for role in roles:
-            expected[role] = status
-    expected["anonymous"] = 401
-    return expected
 
 
 def world(ctx: Any) -> None:
@@ -104,7 +88,7 @@ SCENARIO = {
     "steps": [{"line": "Where is it?"}],
 }  # fmt: skip
 
-ROWS: dict[str, list[Case]] = {
+MATRIX: dict[str, list[Case]] = {
     "GET /api/v1/scenarios": [
         Case(lambda c, x: c.get("/api/v1/scenarios"), outcomes((200, STAFF)), prepare=world)],
     "POST /api/v1/scenarios": [
@@ -175,3 +159,8 @@ ROWS: dict[str, list[Case]] = {
             f"/api/v1/training/assignments/{t(x, 'assignment')}/attended", {"note": "ok"}),
              outcomes((200, AUTHORS), (403, ("agent",))), prepare=world)],
 }  # fmt: skip
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+def test_operation(operation: str, db: None) -> None:
+    run_operation(MATRIX, operation)
