@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.core.errors import NotFound, RapportError
 from rapport.directory.access import me, my_scope, staff_required
 from rapport.directory.models import Person
+from rapport.people import training_prediction as prediction
 from rapport.people import training_queries as queries
 from rapport.people.actions import training
 from rapport.people.models import Outcome, ScenarioChannel, Temperament
@@ -131,6 +132,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
     rows = list(queries.candidates(scope)[:200])
     return render(request, "people/training/candidates.html", {
         "rows": rows, "may_add": scope.sees_everything,
+        "prediction": prediction.prediction(scope) if scope.sees_everything else None,
     })  # fmt: skip
 
 
