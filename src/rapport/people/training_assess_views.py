@@ -251,7 +251,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(request, "people/training/panel.html", {
         "a": a, "view": view, "rows": rows, "outcomes": Outcome.choices,
-        "on_panel": any(v.is_mine for v in view.seats),
+        "on_panel": any(v.is_mine and not v.seat.submitted_at for v in view.seats),
         "may_decide": a.candidate_id is not None and view.revealed,
     })  # fmt: skip
 

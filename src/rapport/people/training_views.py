@@ -123,4 +123,6 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         "record": queries.record(scope, person),
         "assignments": list(queries.assignments(scope).filter(person=person)[:200]),
         "now": clock.now(),
+        "may_practise": person.pk != scope.person_id,
+        "scenarios": list(queries.scenarios(scope).filter(is_active=True)[:200]),
     })  # fmt: skip

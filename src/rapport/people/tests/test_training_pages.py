@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from rapport.directory import actions as directory
 from rapport.people.actions import training
+from rapport.people.models import Assessment
 from rapport.people.tests.training_world import scenario
 from rapport.testing import PASSWORD, World, build_world
 
@@ -99,3 +100,21 @@ def test_the_team_board_takes_the_same_queries_for_ten_or_forty_members(
     with django_assert_max_num_queries(counts[0]):
         lead.get(reverse("people:training-board"))
     assert _client(world, "agent").get(reverse("people:training-board")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_lead_starts_a_practice_from_the_record_page() -> None:
+    world = build_world()
+    s = scenario(world, purpose="training")
+    lead = _client(world, "lead")
+    agent = world.people["agent"]
+    page = lead.get(reverse("people:training-record", args=[agent.pk])).content.decode()
+    assert "Practise a scenario with Agent" in page
+    response = lead.post(reverse("people:assessment-start"), {
+        "scenario": s.pk, "trainee": agent.pk, "assessors": world.people["lead"].pk})  # fmt: skip
+    assert response.status_code == 302
+    practice = Assessment.objects.get(trainee=agent)
+    assert response["Location"] == reverse("people:assessment", args=[practice.pk])
+    # Not their lead: the record itself is not found.
+    other = _client(world, "other_agent")
+    assert other.get(reverse("people:training-record", args=[agent.pk])).status_code == 404
