@@ -16,10 +16,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Phone numbers: an optional +, then 7 or more digits with spaces, dots, dashes or
 # brackets between them.
 PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().-]{5,}\d(?![\w/])")
-# "order 12345", "invoice #INV-2024-0042", "ref: AB12345", "PO 998877".
+# "order 12345", "invoice #INV-2024-0042", "ref: AB12345", "PO 998877" (a digit in it:
+# "account locked" is no reference).
 REFERENCE = re.compile(
     r"\b(order|invoice|inv|ref(?:erence)?|po|account|acct|booking|contract|case|ticket)"
-    r"(\s*(?:no\.?|number|num|nr\.?|#|:)?\s*#?\s*)([A-Z0-9][A-Z0-9-]{2,})\b",
+    r"(\s*(?:no\.?|number|num|nr\.?|#|:)?\s*#?\s*)((?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{2,})\b",
     re.IGNORECASE,
 )
 # A stand-alone code with digits in it ("INV-2024-0042", "#48213") is a reference too.

@@ -28,6 +28,11 @@ def test_names_addresses_phones_and_references_are_replaced() -> None:
     assert "[phone number]" in out and "[number]" in out
 
 
+def test_words_after_a_reference_keyword_stay_unless_they_hold_a_digit() -> None:
+    out = anonymise("Account locked; order A-1234 late", people=[], organisations=[])
+    assert out == "Account locked; order [number] late"
+
+
 def test_common_words_of_an_organisation_name_stay() -> None:
     out = anonymise("The team will call", people=[], organisations=["The Support Team Ltd"])
     assert out == "The team will call"
