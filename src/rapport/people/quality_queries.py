@@ -105,12 +105,15 @@ def may_arbitrate(scope: Scope, review: Review) -> bool:
 
 
 def arbitrators_of(review: Review) -> list[Person]:
+    managers = Person.objects.filter(staff_role="manager", is_active=True)
+    if review.agent_id is None:
+        return list(managers[:5])
+    teams = TeamMembership.objects.filter(person_id=review.agent_id).values("team_id")
     leads = Person.objects.filter(
-        team_memberships__role=TeamRole.LEAD,
-        team_memberships__team__memberships__person_id=review.agent_id,
+        team_memberships__role=TeamRole.LEAD, team_memberships__team_id__in=teams
     ).exclude(pk=review.reviewer_id)
     found = list(leads.distinct())
-    return found or list(Person.objects.filter(staff_role="manager", is_active=True)[:5])
+    return found or list(managers[:5])
 
 
 def quality_rubrics(active_only: bool = True) -> QuerySet[Rubric]:
@@ -272,7 +275,9 @@ def calibration_report(scope: Scope, session: CalibrationSession) -> Calibration
         per_category[category].append([label for label, _ in pairs])
         shares[category].append([share for _, share in pairs])
     for category in per_category:
-        agreements = [a for a in (agreement(s, exact=True) for s in shares[category]) if a is not None]
+        agreements = [
+            a for a in (agreement(s, exact=True) for s in shares[category]) if a is not None
+        ]
         report.categories[category] = (
             round(sum(agreements) / len(agreements), 4) if agreements else None,
             fleiss_kappa(per_category[category]),
@@ -302,7 +307,7 @@ def drift(reviewer_ids: list[int], *, sessions: int = 10) -> dict[int, list[tupl
         "session_id", "ticket_id", "reviewer_id", "score")  # fmt: skip
     grouped: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
     for session_id, ticket_id, reviewer_id, score in rows:
-        grouped[(session_id, ticket_id)][reviewer_id] = score
+        grouped[(session_id, ticket_id)][reviewer_id] = float(score or 0)
     per: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for (session_id, _), scores in grouped.items():
         if len(scores) < 2:

@@ -401,11 +401,11 @@ def create_calibration(
 
 @transaction.atomic
 def close_calibration(actor: Person | None, session: CalibrationSession) -> CalibrationSession:
-    """Reveal every reviewer's scores to the session."""
+    """Reveal every reviewer's scores to the session (its creator, managers, admins)."""
     scope = scope_of(actor)
-    if not queries.may_manage_rubrics(scope):
-        raise PermissionDenied("Only team leads, managers and admins close calibration.")
     session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
+    if not (scope.sees_everything or session.created_by_id == scope.person_id):
+        raise PermissionDenied("Only whoever started the session closes it.")
     if session.closed_at is None:
         session.closed_at = clock.now()
         session.save(update_fields=["closed_at"])

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from rapport.people.api.quality import router as quality_router
+
 router = Router()
+router.add_router("", quality_router)
