@@ -95,6 +95,8 @@ class PulseComment(models.Model):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # "You said, we did": when the team was told the proposal's decision.
+    told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
