@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from rapport.people import kudos_urls, pulse_urls, quality_urls
+
 app_name = "people"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += quality_urls.urlpatterns
+urlpatterns += kudos_urls.urlpatterns
+urlpatterns += pulse_urls.urlpatterns
