@@ -6,7 +6,7 @@ through `people.actions.quality`; a domain error comes back as a message."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.core import clock
 from rapport.core.errors import NotFound, RapportError
 from rapport.directory.access import me, my_scope, staff_required
+from rapport.directory.models import Party
 from rapport.people import quality_queries as queries
 from rapport.people.actions import quality as actions
 from rapport.people.models import Dispute, Review, Rubric, RubricCategory
@@ -50,13 +51,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     mine = list(visible.filter(agent=person, kind=ReviewKind.REVIEW)[:20])
     own = list(visible.filter(agent=person, kind=ReviewKind.SELF)[:10])
     written = list(visible.filter(reviewer=person).exclude(agent=person)[:20])
-    since = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    week = actions.week_of(since.date())
+    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    week = actions.week_of(today.date())
+    week_start = today - timedelta(days=today.weekday())
+    providers: list[tuple[Party, float | None, int]] = []
+    if queries.may_review(scope):
+        scores = queries.quality_scores("provider", since=week_start)
+        names = {p.pk: p for p in Party.objects.filter(pk__in=list(scores))}
+        providers = sorted(((names[pk], s, n) for pk, (s, n) in scores.items()),
+                           key=lambda row: row[0].name)  # fmt: skip
     return render(request, "people/quality/queue.html", {
         "queue": queue, "mine": mine, "own": own, "written": written,
         "may_review": queries.may_review(scope), "week": week,
         "open_disputes": queries.open_disputes(scope).count(),
-        "my_score": queries.quality_score("agent", person.pk),
+        "my_score": queries.quality_score("agent", person.pk), "providers": providers,
     })  # fmt: skip
 
 
