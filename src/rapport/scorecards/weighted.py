@@ -12,12 +12,15 @@ from datetime import date
 from typing import Any
 
 from rapport.directory.queries import Scope
+from rapport.people import quality_queries
 from rapport.scorecards import engine
 from rapport.scorecards.models import Criterion, ManualRating, WeightedScorecard
 from rapport.scorecards.periods import Period, last_periods
 
+# quality_score: the mean review score of the provider's conversations in the period
+# (Zendesk QA's IQS, from the people app), so conversation quality counts in standing.
 PERCENT_METRICS = {"first_response_attainment", "resolution_attainment", "csat",
-                   "survey_response_rate"}  # fmt: skip
+                   "survey_response_rate", "quality_score"}  # fmt: skip
 TIME_METRICS = {"first_response_median_minutes", "first_response_p90_minutes",
                 "resolution_median_minutes", "resolution_p90_minutes"}  # fmt: skip
 SCORABLE = sorted(PERCENT_METRICS | TIME_METRICS | {"nps", "ces", "reopen_rate"})
@@ -102,6 +105,10 @@ def evaluate(scope: Scope, card: WeightedScorecard, day: date) -> dict[str, Any]
             for bucket in engine.collect(period.since, period.until, parties=allowed).values():
                 total.add(bucket)
             figures = engine.metrics_of(total, period.until)
+            if any(c.metric == "quality_score" for c in criteria) and card.provider_id in allowed:
+                figures["quality_score"] = quality_queries.quality_score(
+                    "provider", card.provider_id, since=period.since, until=period.until
+                )
         ratings = {cid: v for (cid, start), v in manual.items() if start == period.start}
         result = period_score(criteria, figures, ratings)
         out.append({"start": period.start, "end": period.end, "label": period.label,
