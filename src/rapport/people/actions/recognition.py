@@ -126,7 +126,7 @@ def _may_pass_on(actor: Person, compliment: Compliment) -> None:
 @transaction.atomic
 def pass_on_compliment(actor: Person, compliment: Compliment) -> Kudos:
     """One click: the customer's words reach the agent as kudos from their lead."""
-    compliment = Compliment.objects.select_for_update().select_related(
+    compliment = Compliment.objects.select_for_update(of=("self",)).select_related(
         "team", "agent", "ticket").get(pk=compliment.pk)  # fmt: skip
     _may_pass_on(actor, compliment)
     if compliment.state != ComplimentState.OFFERED:
@@ -143,7 +143,7 @@ def pass_on_compliment(actor: Person, compliment: Compliment) -> Kudos:
 
 @transaction.atomic
 def dismiss_compliment(actor: Person, compliment: Compliment) -> Compliment:
-    compliment = Compliment.objects.select_for_update().select_related("team").get(
+    compliment = Compliment.objects.select_for_update(of=("self",)).select_related("team").get(
         pk=compliment.pk)  # fmt: skip
     _may_pass_on(actor, compliment)
     if compliment.state == ComplimentState.OFFERED:
