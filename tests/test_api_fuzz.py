@@ -111,7 +111,33 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         None, provider=world.support.party, name="Support",
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
     )  # fmt: skip
+    from datetime import timedelta
+
+    from rapport.core import clock
+    from rapport.people.actions import pulse as pulse_actions
+    from rapport.people.actions import quality as quality_actions
+    from rapport.people.models import PulseComment
+
+    rubric = quality_actions.create_rubric(
+        None, name="Fuzz", categories=[{"name": "Solution", "scale": 5, "weight": 10}]
+    )
+    review = quality_actions.submit_review(
+        world.manager, ticket, rubric, {rubric.categories.get().pk: 3}, agent=world.agent
+    )
+    dispute = quality_actions.dispute(world.agent, review, reason="Too harsh")
+    session = quality_actions.create_calibration(
+        None, name="Fuzz", rubric=rubric, tickets=[ticket], reviewers=[world.lead, world.admin]
+    )
+    pulse_round = pulse_actions.open_round(
+        pulse_actions.set_up_pulse(None, world.support), at=clock.now() - timedelta(hours=1)
+    )
+    pulse_actions.answer(world.agent, pulse_round, enps=5, items={}, comment="Hm")
     return {
+        "review_id": review.pk,
+        "dispute_id": dispute.pk,
+        "session_id": session.pk,
+        "round_id": pulse_round.pk,
+        "comment_id": PulseComment.objects.get().pk,
         "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,

@@ -38,6 +38,7 @@ from rapport.demo.stories import SEED, Stories, starts_of
 from rapport.directory.models import Organisation, OrgKind, Person
 from rapport.directory.queries import own_organisation
 from rapport.mail import outbound
+from rapport.people.demo_quality import build_quality
 from rapport.people.demo_training import build_training
 from rapport.policies.demo import build_policies
 from rapport.sla import actions as sla_actions
@@ -89,6 +90,7 @@ def build_demo(*, progress: bool = True) -> None:
             # Each app's own demo, built through its actions: one line per app.
             build_policies(now)
             build_training(now)
+            build_quality(now)
 
 
 def _service_levels(now: datetime) -> None:

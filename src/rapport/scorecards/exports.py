@@ -20,6 +20,7 @@ LABELS = {
     "resolution_p90_minutes": "Resolution p90 (business min)",
     "reopen_rate": "Reopen rate %", "csat": "CSAT %", "nps": "NPS", "ces": "CES",
     "survey_response_rate": "Survey response rate %", "surveys_answered": "Surveys answered",
+    "quality_score": "Quality score (review mean) %",
 }  # fmt: skip
 
 

@@ -12,13 +12,15 @@ from datetime import date
 from typing import Any
 
 from rapport.directory.queries import Scope
-from rapport.people import training_queries
+from rapport.people import quality_queries, training_queries
 from rapport.scorecards import engine
 from rapport.scorecards.models import Criterion, ManualRating, WeightedScorecard
 from rapport.scorecards.periods import Period, last_periods
 
+# quality_score: the mean review score of the provider's conversations in the period
+# (Zendesk QA's IQS, from the people app), so conversation quality counts in standing.
 PERCENT_METRICS = {"first_response_attainment", "resolution_attainment", "csat",
-                   "survey_response_rate", "training_currency"}  # fmt: skip
+                   "survey_response_rate", "training_currency", "quality_score"}  # fmt: skip
 # Measured by the people app from training assignments, not by the ticket engine.
 TRAINING = "training_currency"
 TIME_METRICS = {"first_response_median_minutes", "first_response_p90_minutes",
@@ -106,6 +108,10 @@ def evaluate(scope: Scope, card: WeightedScorecard, day: date) -> dict[str, Any]
             for bucket in engine.collect(period.since, period.until, parties=allowed).values():
                 total.add(bucket)
             figures = engine.metrics_of(total, period.until)
+            if any(c.metric == "quality_score" for c in criteria) and card.provider_id in allowed:
+                figures["quality_score"] = quality_queries.quality_score(
+                    "provider", card.provider_id, since=period.since, until=period.until
+                )
         if need_training:
             figures[TRAINING] = training_queries.party_currency(
                 card.provider_id, period.since, period.until

@@ -6,6 +6,23 @@ of conversations score against the same Rubric and RubricCategory rows.
 
 from __future__ import annotations
 
+from rapport.people.models.pulse import (
+    PulseAnswer,
+    PulseComment,
+    PulseParticipation,
+    PulseReply,
+    PulseRound,
+    PulseSurvey,
+)
+from rapport.people.models.quality import (
+    CalibrationSession,
+    Dispute,
+    Rating,
+    Review,
+    ReviewSharing,
+    SampleItem,
+)
+from rapport.people.models.recognition import CompanyValue, Compliment, Kudos
 from rapport.people.models.rubrics import Purpose, Rubric, RubricCategory, Scale
 from rapport.people.models.training import (
     Assessment,
@@ -36,20 +53,35 @@ __all__ = [
     "Assessment",
     "AssessmentStatus",
     "Assignment",
+    "CalibrationSession",
     "Candidate",
+    "CompanyValue",
+    "Compliment",
     "Decision",
+    "Dispute",
     "Evidence",
     "Exam",
     "ExamAttempt",
     "ExamQuestion",
     "ItemKind",
+    "Kudos",
     "Outcome",
     "PanelSeat",
     "PlanItem",
     "PlanKind",
+    "PulseAnswer",
+    "PulseComment",
+    "PulseParticipation",
+    "PulseReply",
+    "PulseRound",
+    "PulseSurvey",
     "Purpose",
+    "Rating",
+    "Review",
+    "ReviewSharing",
     "Rubric",
     "RubricCategory",
+    "SampleItem",
     "Scale",
     "Scenario",
     "ScenarioChannel",
