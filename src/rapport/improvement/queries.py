@@ -36,7 +36,11 @@ def visible_reviews(scope: Scope) -> QuerySet[Review]:
     if scope.sees_everything:
         return qs
     mine = Q(reviewer_id=scope.person_id) | Q(provider_id__in=scope.team_party_ids)
-    return qs.filter(mine | Q(responsible_id__in=scope.team_party_ids))
+    # The team that handed work to a vendor follows the vendor's reviews of it.
+    theirs = Q(responsible_id__in=scope.team_party_ids) | Q(
+        ticket__client_party_id__in=scope.team_party_ids
+    )
+    return qs.filter(mine | theirs)
 
 
 def get_review(scope: Scope, pk: int) -> Review:

@@ -74,7 +74,10 @@ def open_review(
     if rule.share < 100 and not _sampled(rule, source, provider_id):
         return None
     now = at or clock.now()
+    # The provider's team, or for a vendor's work the team that handed it over.
     team = queries.team_of(provider.pk if provider is not None else None)
+    if team is None and ticket is not None:
+        team = queries.team_of(ticket.client_party_id)
     reviewer = None
     if provider is not None:
         reviewer = queries.least_busy(queries.reviewers_of(provider.pk))
