@@ -64,6 +64,7 @@ from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
 from rapport.mail import actions as mail_actions
 from rapport.mail import outbound
+from rapport.improvement.demo import build_improvement
 from rapport.policies.demo import build_policies
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
@@ -546,6 +547,7 @@ def build_demo(*, progress: bool = True) -> None:
             _build_mailboxes(found)
             _service_levels(now)
             build_policies(now)
+            build_improvement(now)
 
 
 def _service_levels(now: datetime) -> None:
