@@ -62,9 +62,9 @@ from rapport.demo.content import (
 from rapport.directory import actions as directory
 from rapport.directory.models import Organisation, OrgKind, Party, Person
 from rapport.directory.queries import own_organisation
+from rapport.improvement.demo import build_improvement
 from rapport.mail import actions as mail_actions
 from rapport.mail import outbound
-from rapport.improvement.demo import build_improvement
 from rapport.policies.demo import build_policies
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep

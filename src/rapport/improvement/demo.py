@@ -77,7 +77,7 @@ def build_improvement(now: datetime) -> None:
     for party_id, lead in leads.items():
         actions.set_reviewers(None, Party.objects.get(pk=party_id), [lead])
     actions.set_rule(None, Trigger.BREACH, enabled=True, share=50, seed=7)
-    documents = {
+    documents: dict[str, list[Document]] = {
         kind: list(Document.objects.filter(kind=kind).order_by("pk"))
         for kind in (Kind.POLICY, Kind.PROCEDURE)
     }
@@ -144,7 +144,7 @@ def _close(
         if cause == Cause.PERSONNEL and rng.random() < 0.5:
             second = admin if reviewer.pk == manager.pk else manager
             actions.agree_personnel(second, review)
-    return review
+    return Review.objects.get(pk=review.pk)  # as the actions left it
 
 
 def _problems(closed: list[Review], manager: Person, now: datetime) -> None:
@@ -186,7 +186,8 @@ def _act(closed: list[Review], manager: Person, now: datetime, rng: random.Rando
             if action.document_id is None or proposals >= 6:
                 continue
             proposals += 1
-        when = min((action.review.closed_at or now) + timedelta(hours=2), now)
+        closed_at = action.review.closed_at if action.review is not None else None
+        when = min((closed_at or now) + timedelta(hours=2), now)
         with clock.travel_to(when):
             if roll > 0.93:
                 actions.cancel(manager, action, reason="Covered by another action")

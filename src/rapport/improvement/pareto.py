@@ -140,9 +140,9 @@ def svg(bars: list[Bar], link: Any, *, width: int = 720, height: int = 320) -> s
         points.append(f"{cx:.1f},{top + plot_h * (1 - b.cumulative_pct / 100):.1f}")
     parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#c05621" '
                  'stroke-width="2"/>')  # fmt: skip
-    for p in points:
-        x, y = p.split(",")
-        parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="#c05621"/>')
+    for point in points:
+        px, py = point.split(",")
+        parts.append(f'<circle cx="{px}" cy="{py}" r="3" fill="#c05621"/>')
     for pct in (0, 50, 80, 100):
         y = top + plot_h * (1 - pct / 100)
         parts.append(

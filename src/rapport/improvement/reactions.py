@@ -25,7 +25,9 @@ NPS_DETRACTOR = 6  # 0–6
 def breached_clock(event: Event, ticket: Ticket) -> None:
     """SLA, OLA and UC clocks alike: the agreement's kind says which."""
     agreement_id = event.data.get("agreement") or ticket.agreement_id
-    kind = Agreement.objects.filter(pk=agreement_id).values_list("kind", flat=True).first()
+    kind = None
+    if isinstance(agreement_id, int):
+        kind = Agreement.objects.filter(pk=agreement_id).values_list("kind", flat=True).first()
     detail = {
         "clock": event.data.get("clock") or event.field,
         "agreement": agreement_id,
