@@ -4,7 +4,7 @@ Reviews, problems and the Pareto are staff-only: a list answers 403 to anyone el
 an id 404. An agent sees the reviews of its teams' work (the IT agent none of
 Support's); a vendor user sees the corrective actions addressed to its organisation
 once confirmed, and nothing of the review behind them; a contractor user sees none.
-Read by `test_permission_matrix.py`'s coverage check (sibling matrices).
+Read by `test_permission_matrix.py`'s coverage check (`matrices()`).
 """
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ import pytest
 
 from rapport.improvement import actions
 from rapport.improvement.models import ActionKind, Cause, CorrectiveAction, Trigger
-from test_permission_matrix import (
-    EVERYONE,
-    STAFF,
-    SUPPORT_STAFF,
-    Case,
-    Ctx,
-    _run,
-    build_matrix_world,
-    outcomes,
-)
+from test_permission_matrix import STAFF, SUPPORT_STAFF, Case, Ctx, outcomes, run_operation
 
 WITH_VENDOR = (*STAFF, "vendor_user")
 
@@ -145,20 +136,6 @@ MATRIX: dict[str, list[Case]] = {
 }  # fmt: skip
 
 
-def test_every_case_names_every_role() -> None:
-    for operation, cases in MATRIX.items():
-        for case in cases:
-            assert set(case.expect) == set(EVERYONE), operation
-
-
 @pytest.mark.parametrize("operation", sorted(MATRIX))
 def test_operation(operation: str, db: None) -> None:
-    ctx = build_matrix_world()
-    failures = []
-    for case in MATRIX[operation]:
-        name = f"{operation} [{case.label}]" if case.label else operation
-        for role in EVERYONE:
-            problem = _run(role, case, ctx)
-            if problem:
-                failures.append(f"{role:>15} × {name}: {problem}")
-    assert not failures, "\n" + "\n".join(failures)
+    run_operation(MATRIX, operation)
