@@ -185,7 +185,7 @@ def _action(actor: Person | None, action: CorrectiveAction, doing: str) -> Corre
     scope = require_staff(actor, doing)
     queries.get_action(scope, action.pk)
     return (
-        CorrectiveAction.objects.select_for_update()
+        CorrectiveAction.objects.select_for_update(of=("self",))
         .select_related("review__ticket", "problem", "document")
         .get(pk=action.pk)
     )
