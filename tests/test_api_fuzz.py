@@ -111,7 +111,20 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         None, provider=world.support.party, name="Support",
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
     )  # fmt: skip
+    from rapport.improvement import actions as improvement_actions
+    from rapport.improvement.models import Cause
+
+    review = improvement_actions.open_review("csat", f"fuzz:{ticket.pk}", ticket=ticket)
+    assert review is not None
+    improvement_actions.record(None, review, cause=Cause.TRAINING)
+    improvement_actions.close(None, review)
+    problem = improvement_actions.create_problem(None, title="Fuzz", reviews=[review])
+    action = review.actions.first()
+    assert action is not None
     return {
+        "review_id": review.pk,
+        "problem_id": problem.pk,
+        "action_id": action.pk,
         "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,
