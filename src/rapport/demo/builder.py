@@ -39,6 +39,7 @@ from rapport.directory.models import Organisation, OrgKind, Person
 from rapport.directory.queries import own_organisation
 from rapport.improvement.demo import build_improvement
 from rapport.mail import outbound
+from rapport.people.demo_training import build_training
 from rapport.policies.demo import build_policies
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
@@ -88,6 +89,7 @@ def build_demo(*, progress: bool = True) -> None:
             build_ratings(found, now)
             # Each app's own demo, built through its actions: one line per app.
             build_policies(now)
+            build_training(now)
             build_improvement(now)
 
 
