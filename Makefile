@@ -20,6 +20,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 POLICY_BENCH_DOCUMENTS ?= 10000
 POLICY_BENCH_STAFF ?= 5000
 QUALITY_BENCH_TICKETS ?= 100000
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-training bench-training-sqlite bench-training-postgres bench-improvement bench-improvement-sqlite bench-improvement-postgres test-sqlite-nofast bench-fast clean
+IMPROVEMENT_BENCH_REVIEWS ?= 50000
 
 FAST_BENCH_TICKETS ?= 20000
 
@@ -87,7 +89,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality bench-improvement
 
 ## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
 ## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
@@ -218,6 +220,16 @@ bench-quality-sqlite: install-dev
 bench-quality-postgres: install-dev
 	psql -h 127.0.0.1 -U postgres -q -c 'DROP DATABASE IF EXISTS rapport_qualitybench' -c 'CREATE DATABASE rapport_qualitybench'
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/rapport_qualitybench RAPPORT_DATA_DIR=var/bench-quality $(BIN)/python bench/quality.py --tickets $(QUALITY_BENCH_TICKETS)
+
+## The Pareto of a quarter (IMPROVEMENT_BENCH_REVIEWS reviews, and as many before it)
+## and opening reviews from events.
+bench-improvement: bench-improvement-sqlite bench-improvement-postgres
+
+bench-improvement-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-improvement $(BIN)/python bench/improvement.py --reviews $(IMPROVEMENT_BENCH_REVIEWS)
+
+bench-improvement-postgres: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL)_improvementbench RAPPORT_DATA_DIR=var/bench-improvement $(BIN)/python bench/improvement.py --reviews $(IMPROVEMENT_BENCH_REVIEWS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -121,10 +121,10 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     rubric = quality_actions.create_rubric(
         None, name="Fuzz", categories=[{"name": "Solution", "scale": 5, "weight": 10}]
     )
-    review = quality_actions.submit_review(
+    quality_review = quality_actions.submit_review(
         world.manager, ticket, rubric, {rubric.categories.get().pk: 3}, agent=world.agent
     )
-    dispute = quality_actions.dispute(world.agent, review, reason="Too harsh")
+    dispute = quality_actions.dispute(world.agent, quality_review, reason="Too harsh")
     session = quality_actions.create_calibration(
         None, name="Fuzz", rubric=rubric, tickets=[ticket], reviewers=[world.lead, world.admin]
     )
@@ -132,12 +132,25 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         pulse_actions.set_up_pulse(None, world.support), at=clock.now() - timedelta(hours=1)
     )
     pulse_actions.answer(world.agent, pulse_round, enps=5, items={}, comment="Hm")
+    from rapport.improvement import actions as improvement_actions
+    from rapport.improvement.models import Cause
+
+    review = improvement_actions.open_review("csat", f"fuzz:{ticket.pk}", ticket=ticket)
+    assert review is not None
+    improvement_actions.record(None, review, cause=Cause.TRAINING)
+    improvement_actions.close(None, review)
+    problem = improvement_actions.create_problem(None, title="Fuzz", reviews=[review])
+    action = review.actions.first()
+    assert action is not None
     return {
-        "review_id": review.pk,
+        "quality_review_id": quality_review.pk,
         "dispute_id": dispute.pk,
         "session_id": session.pk,
         "round_id": pulse_round.pk,
         "comment_id": PulseComment.objects.get().pk,
+        "review_id": review.pk,
+        "problem_id": problem.pk,
+        "action_id": action.pk,
         "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,

@@ -117,19 +117,19 @@ MATRIX: dict[str, list[Case]] = {
              outcomes((201, ("admin", "manager", "lead", "agent")), (404, ("other_agent",)),
                       (403, NON_STAFF)), prepare=reviews)
     ],
-    "GET /api/v1/quality/reviews/{review_id}": [
+    "GET /api/v1/quality/reviews/{quality_review_id}": [
         Case(lambda c, x: c.get(f"/api/v1/quality/reviews/{x.agent_review}"),  # type: ignore[attr-defined]
              outcomes((200, ("admin", "manager", "lead", "agent"))), prepare=reviews,
              label="the agent's"),
         Case(lambda c, x: c.get(f"/api/v1/quality/reviews/{x.vendor_review}"),  # type: ignore[attr-defined]
              outcomes((200, LEADERS)), prepare=reviews, label="the vendor's, not shared"),
     ],
-    "POST /api/v1/quality/reviews/{review_id}/acknowledgement": [
+    "POST /api/v1/quality/reviews/{quality_review_id}/acknowledgement": [
         Case(lambda c, x: c.post_json(
                 f"/api/v1/quality/reviews/{x.agent_review}/acknowledgement"),  # type: ignore[attr-defined]
              outcomes((200, ("agent",)), (403, LEADERS)), prepare=reviews)
     ],
-    "POST /api/v1/quality/reviews/{review_id}/disputes": [
+    "POST /api/v1/quality/reviews/{quality_review_id}/disputes": [
         Case(lambda c, x: c.post_json(
                 f"/api/v1/quality/reviews/{x.agent_review}/disputes", {"reason": "Harsh"}),  # type: ignore[attr-defined]
              outcomes((201, ("agent",)), (403, LEADERS)), prepare=reviews)

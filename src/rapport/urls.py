@@ -79,5 +79,6 @@ urlpatterns = [
     path("scorecards/", include("rapport.scorecards.urls")),
     path("policies/", include("rapport.policies.urls")),
     path("people/", include("rapport.people.urls")),
+    path("improvement/", include("rapport.improvement.urls")),
     path("kb/", include("rapport.policies.kb_urls")),
 ]

@@ -16,6 +16,7 @@ from rapport.core.api_input import bounded
 from rapport.core.errors import RapportError
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
+from rapport.improvement.api import router as improvement_router
 from rapport.mail.api import router as mail_router
 from rapport.notifications.api import router as notifications_router
 from rapport.people.api import router as people_router
@@ -67,3 +68,4 @@ api.add_router("", surveys_router)
 api.add_router("", scorecards_router)
 api.add_router("", policies_router)
 api.add_router("", people_router)
+api.add_router("", improvement_router)

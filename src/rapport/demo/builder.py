@@ -37,6 +37,7 @@ from rapport.demo.ratings import build_ratings
 from rapport.demo.stories import SEED, Stories, starts_of
 from rapport.directory.models import Organisation, OrgKind, Person
 from rapport.directory.queries import own_organisation
+from rapport.improvement.demo import build_improvement
 from rapport.mail import outbound
 from rapport.people.demo_quality import build_quality
 from rapport.people.demo_training import build_training
@@ -91,6 +92,7 @@ def build_demo(*, progress: bool = True) -> None:
             build_policies(now)
             build_training(now)
             build_quality(now)
+            build_improvement(now)
 
 
 def _service_levels(now: datetime) -> None:

@@ -43,11 +43,10 @@ from rapport.surveys.queries import measured_parties
 from rapport.tickets.models import Ticket
 
 DIMENSIONS = ("provider", "agreement", "agent")
-# The watermelon check: green on the outside (attainment at or above this), red
-# inside (CSAT below, or NPS below zero).
-WATERMELON_ATTAINMENT = 90.0
-WATERMELON_CSAT = 70.0
-WATERMELON_NPS = 0.0
+# The watermelon check lives with the survey formulas, below the apps that use it.
+WATERMELON_ATTAINMENT = formulas.WATERMELON_ATTAINMENT
+WATERMELON_CSAT = formulas.WATERMELON_CSAT
+WATERMELON_NPS = formulas.WATERMELON_NPS
 AGE_DAYS = 7
 
 Key = tuple[int, int | None, int | None]  # provider party, agreement, agent
@@ -116,14 +115,9 @@ def metrics_of(bucket: Bucket, until: datetime) -> dict[str, Any]:
 
 
 def is_watermelon(m: dict[str, Any]) -> bool:
-    """Green SLA attainment while the clients are unhappy."""
-    rates = [m[k] for k in ("first_response_attainment", "resolution_attainment")
-             if m[k] is not None]  # fmt: skip
-    if not rates or min(rates) < WATERMELON_ATTAINMENT:
-        return False
-    poor_csat = m["csat"] is not None and m["csat"] < WATERMELON_CSAT
-    poor_nps = m["nps"] is not None and m["nps"] < WATERMELON_NPS
-    return poor_csat or poor_nps
+    """Green SLA attainment while the clients are unhappy (surveys.formulas)."""
+    attainments = (m["first_response_attainment"], m["resolution_attainment"])
+    return formulas.is_watermelon(attainments, m["csat"], m["nps"])
 
 
 def collect(

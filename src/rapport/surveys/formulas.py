@@ -38,3 +38,22 @@ def nps_of(values: Iterable[int]) -> float | None:
 def ces_of(values: Iterable[int]) -> float | None:
     items = list(values)
     return ces(sum(items), len(items))
+
+
+# The watermelon check: green on the outside (every attainment at or above this), red
+# inside (CSAT below, or NPS below zero). Here, below the apps that flag it (scorecards
+# show it, improvement opens a review for it), so they share one rule.
+WATERMELON_ATTAINMENT = 90.0
+WATERMELON_CSAT = 70.0
+WATERMELON_NPS = 0.0
+
+
+def is_watermelon(attainments: Iterable[float | None], csat: float | None,
+                  nps: float | None) -> bool:  # fmt: skip
+    """Green SLA attainment while the clients are unhappy."""
+    rates = [a for a in attainments if a is not None]
+    if not rates or min(rates) < WATERMELON_ATTAINMENT:
+        return False
+    return (csat is not None and csat < WATERMELON_CSAT) or (
+        nps is not None and nps < WATERMELON_NPS
+    )

@@ -257,23 +257,23 @@ def create_review(request: HttpRequest, payload: ReviewIn) -> HttpStatus[dict[st
     return HttpStatus(201, review_out(_with_joins(Review.objects).get(pk=review.pk)))
 
 
-def _review(request: HttpRequest, review_id: int) -> Review:
-    return queries.get_review(scope_for(_me(request)), review_id)
+def _review(request: HttpRequest, quality_review_id: int) -> Review:
+    return queries.get_review(scope_for(_me(request)), quality_review_id)
 
 
-@router.get("/quality/reviews/{review_id}", response=ReviewOut, summary="One review")
-def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
+@router.get("/quality/reviews/{quality_review_id}", response=ReviewOut, summary="One review")
+def get_review(request: HttpRequest, quality_review_id: int) -> dict[str, Any]:
     review = _with_joins(queries.visible_reviews(scope_for(_me(request)))).filter(
-        pk=review_id).first()  # fmt: skip
+        pk=quality_review_id).first()  # fmt: skip
     if review is None:
-        raise NotFound(f"There is no review {review_id} you can see.")
+        raise NotFound(f"There is no review {quality_review_id} you can see.")
     return review_out(review)
 
 
-@router.post("/quality/reviews/{review_id}/acknowledgement", response=ReviewOut,
+@router.post("/quality/reviews/{quality_review_id}/acknowledgement", response=ReviewOut,
              summary="The agent acknowledges the review's coaching note")  # fmt: skip
-def acknowledge(request: HttpRequest, review_id: int) -> dict[str, Any]:
-    review = actions.acknowledge_coaching(_me(request), _review(request, review_id))
+def acknowledge(request: HttpRequest, quality_review_id: int) -> dict[str, Any]:
+    review = actions.acknowledge_coaching(_me(request), _review(request, quality_review_id))
     return review_out(_with_joins(Review.objects).get(pk=review.pk))
 
 
@@ -282,12 +282,12 @@ class DisputeIn(Input):
     category: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-@router.post("/quality/reviews/{review_id}/disputes", response={201: DisputeOut},
+@router.post("/quality/reviews/{quality_review_id}/disputes", response={201: DisputeOut},
              summary="The agent reviewed disputes a review")  # fmt: skip
 def create_dispute(
-    request: HttpRequest, review_id: int, payload: DisputeIn
+    request: HttpRequest, quality_review_id: int, payload: DisputeIn
 ) -> HttpStatus[dict[str, Any]]:
-    review = _review(request, review_id)
+    review = _review(request, quality_review_id)
     category = None
     if payload.category is not None:
         category = RubricCategory.objects.filter(
