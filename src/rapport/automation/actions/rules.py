@@ -82,7 +82,7 @@ def create_rule(actor: Person | None, kind: str, data: dict[str, Any]) -> Rule:
         raise Invalid("A rule needs an owner; create an admin first.")
     return Rule.objects.create(
         kind=kind, owner=owner, position=(last or 0) + 1, created_at=now, updated_at=now,
-        next_run_at=now if kind == RuleKind.AUTOMATION else None, **fields,
+        **fields,
     )  # fmt: skip
 
 
@@ -106,6 +106,7 @@ def update_rule(actor: Person | None, rule: Rule, data: dict[str, Any]) -> Rule:
             raise Invalid("Position is 0–100000.", field="position")
         rule.position = position
     rule.updated_at = clock.now()
+    rule.next_run_at = None  # an edited automation runs at the next sweep
     rule.save()
     return rule
 

@@ -80,8 +80,9 @@ def test_rules_run_in_order_and_later_ones_see_earlier_changes(world: World) -> 
     ticket = world.ticket("contact")
     drain_reactions()
     assert fresh(ticket).priority == Priority.URGENT
-    kinds = list(Event.objects.filter(ticket=ticket, kind="trigger").values_list("new_value",
-                                                                                 flat=True))
+    kinds = list(
+        Event.objects.filter(ticket=ticket, kind="trigger").values_list("new_value", flat=True)
+    )
     assert [k.split(" ")[1] for k in kinds] == ["first", "second"]
 
 
@@ -130,7 +131,7 @@ def test_unanswered_replies_and_requester_organisation(world: World) -> None:
 def _score(ticket: Ticket, values: list[float]) -> None:
     ids = list(Message.objects.filter(ticket=ticket, author_side="client").order_by("id")
                .values_list("pk", flat=True))  # fmt: skip
-    for pk, value in zip(ids[-len(values):], values, strict=True):
+    for pk, value in zip(ids[-len(values) :], values, strict=True):
         # The proactive app scores messages; here the column is filled as it would be.
         Message.objects.filter(pk=pk).update(sentiment=value)
 
