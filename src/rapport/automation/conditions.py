@@ -274,7 +274,7 @@ def nullified(conditions: dict[str, list[dict[str, Any]]], actions: Iterable[dic
     added: set[str] = set()
     removed: set[str] = set()
     for a in actions:
-        kind, value = a["type"], a.get("value")
+        kind, value = a["type"], a["value"]
         if kind == "status":
             after["status"] = statuses.get(value)
         elif kind == "priority":

@@ -16,6 +16,7 @@ from django.db.models import Max, Q, QuerySet
 
 from rapport.automation import conditions as cond
 from rapport.automation.models import Delivery, Macro, Rule, Visibility, Webhook
+from rapport.core import clock
 from rapport.core.errors import NotFound, PermissionDenied
 from rapport.directory.models import OrgMembership, Person, TeamMembership
 from rapport.directory.queries import Scope, scope_for
@@ -218,3 +219,21 @@ def matching(
             return found
         found += [f.ticket for f in facts_for(chunk, needs, now) if cond.matches(conditions, f)]
         after = chunk[-1].pk
+
+
+def dry_run(kind: str, conditions: Any, now: datetime | None = None) -> dict[str, Any]:
+    """How many current tickets these conditions match now, and the first of them: what
+    the sweep would act on at its next run. A trigger's event conditions are left out
+    (no event is happening), so a trigger's preview shows the tickets whose fields match."""
+    clean = cond.clean(conditions, kind)
+    if kind == "trigger":
+        clean = {g: [c for c in items if c["field"] != "event_kind"] for g, items in clean.items()}
+    found = matching(clean, now or clock.now())
+    return {
+        "count": len(found),
+        "tickets": [
+            {"number": t.pk, "subject": t.subject, "status": t.status_category,
+             "priority": t.priority_name}
+            for t in found[:DRY_RUN_LIST]
+        ],
+    }  # fmt: skip
