@@ -17,8 +17,8 @@ from rapport.tickets.models import Ticket
 
 
 def macro(world: World, **kw: object) -> Macro:
-    data = {"title": "Printer fix", "body": "Hi {{ requester.first_name }}, about #{{ ticket.number }}: "
-            "— {{ agent.name }}", "visibility": "everyone", **kw}  # fmt: skip
+    body = "Hi {{ requester.first_name }}, about #{{ ticket.number }}: — {{ agent.name }}"
+    data = {"title": "Printer fix", "body": body, "visibility": "everyone", **kw}
     return macros.create_macro(world.admin, data)
 
 
@@ -49,8 +49,10 @@ def test_the_sandbox_refuses_unsafe_templates(world: World) -> None:
 def test_personal_team_and_everyone(world: World) -> None:
     mine = macros.create_macro(world.agent, {"title": "Mine", "body": "x",
                                              "visibility": "personal"})  # fmt: skip
-    team = macros.create_macro(world.agent, {"title": "Support's", "body": "x",
-                                             "visibility": "team", "team": world.support.pk})  # fmt: skip
+    team = macros.create_macro(
+        world.agent,
+        {"title": "Support's", "body": "x", "visibility": "team", "team": world.support.pk},
+    )
     shared = macro(world)
     assert set(queries.macros_for(world.agent)) == {mine, team, shared}
     assert set(queries.macros_for(world.lead)) == {team, shared}
