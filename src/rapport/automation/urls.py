@@ -20,4 +20,5 @@ urlpatterns = [
     path("macros/<int:pk>/", views.macro_edit, name="macro"),
     path("macros/search/<int:number>", views.macro_search, name="macro-search"),
     path("macros/<int:pk>/apply/<int:number>", views.macro_apply, name="macro-apply"),
+    path("sink/<int:pk>", views.sink, name="sink"),
 ]

@@ -5,21 +5,23 @@ error is shown on its form."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.automation import conditions as cond
-from rapport.automation import queries
+from rapport.automation import queries, signing
 from rapport.automation.actions import apply as steps
 from rapport.automation.actions import macros as macro_actions
 from rapport.automation.actions import rules as rule_actions
 from rapport.automation.actions import webhooks as webhook_actions
 from rapport.automation.forms import MacroForm, RuleForm, WebhookForm
-from rapport.automation.models import Macro, Rule, RuleKind
+from rapport.automation.models import Macro, Rule, RuleKind, Webhook
 from rapport.core.errors import NotFound, RapportError
 from rapport.directory.access import me, my_scope, staff_required
 from rapport.tickets import queries as ticket_queries
@@ -192,3 +194,18 @@ def macro_apply(request: HttpRequest, pk: int, number: int) -> JsonResponse:
     except RapportError as exc:
         return JsonResponse({"error": str(exc)}, status=exc.status)
     return JsonResponse({"text": text, "title": macro.title, "actions": len(macro.actions)})
+
+
+@csrf_exempt
+@require_POST
+def sink(request: HttpRequest, pk: int) -> HttpResponse:
+    """The demo's webhook receiver: verifies the signature as an integrator would and
+    answers 204 (or 401), so the delivery log shows real round trips. It answers only
+    for a webhook that points at itself, so it is no oracle for other subscriptions."""
+    hook = Webhook.objects.filter(pk=pk).first()
+    if hook is None or not hook.url.rstrip("/").endswith(f"/automation/sink/{pk}"):
+        raise Http404("No such sink")
+    ok = signing.verify(hook.secret, request.headers.get(signing.TIMESTAMP, ""),
+                        request.headers.get(signing.SIGNATURE, ""), request.body,
+                        time.time())  # fmt: skip
+    return HttpResponse(status=204 if ok else 401)

@@ -27,6 +27,7 @@ from tqdm import tqdm
 from rapport.agreements import actions as agreements
 from rapport.agreements.models import Agreement
 from rapport.agreements.queries import match_agreement
+from rapport.automation.demo import build_automation
 from rapport.core import clock
 from rapport.core.choices import Priority, StatusCategory
 from rapport.core.errors import Conflict
@@ -524,7 +525,7 @@ def _starts(rng: random.Random, now: datetime) -> list[datetime]:
     return sorted(starts)
 
 
-def build_demo(*, progress: bool = True) -> None:
+def build_demo(*, progress: bool = True, base_url: str | None = None) -> None:
     """Create the demo organisation; the caller checks that none exists yet."""
     now = clock.now()
     with transaction.atomic():
@@ -546,6 +547,7 @@ def build_demo(*, progress: bool = True) -> None:
             _build_mailboxes(found)
             _service_levels(now)
             build_policies(now)
+            build_automation(base_url)
 
 
 def _service_levels(now: datetime) -> None:
@@ -589,7 +591,7 @@ def ensure_demo(stdout: Writer, *, progress: bool = True, base_url: str | None =
     if own_organisation() is None:
         began = time.monotonic()
         try:
-            build_demo(progress=progress)
+            build_demo(progress=progress, base_url=base_url)
         except (Conflict, IntegrityError):
             if own_organisation() is None:  # not another process creating it at the same time
                 raise
