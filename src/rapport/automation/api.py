@@ -277,8 +277,9 @@ class WebhookIn(Input):
     name: str = Field(max_length=120)
     url: str = Field(max_length=500)
     kinds: list[str] = Field(min_length=1, max_length=40)
-    secret: str | None = Field(default=None, min_length=16, max_length=200,
-                               description="Write-only; generated when left out")  # fmt: skip
+    secret: str = Field(
+        min_length=16, max_length=200, description="Write-only: you keep it to verify signatures"
+    )
 
 
 class WebhookPatch(Input):

@@ -189,6 +189,19 @@ def prefilter(conditions: dict[str, list[dict[str, Any]]]) -> Q:
     return q
 
 
+# Decided from the event and the ticket's own columns, without a query.
+CHEAP = frozenset({"event_kind", "provider", "client", "priority", "status", "channel",
+                   "assignee", "is_handoff"})  # fmt: skip
+
+
+def cheap_ok(conditions: dict[str, list[dict[str, Any]]], ticket: Ticket,
+             event: Event | None) -> bool:  # fmt: skip
+    """False when an 'all' condition that needs no query already fails: most triggers
+    are ruled out by the event's kind or a column before anything is loaded."""
+    bare = Facts(ticket=ticket, now=ticket.updated_at, event=event)
+    return all(test(c, bare) for c in conditions.get("all", []) if c["field"] in CHEAP)
+
+
 def needs(conditions: dict[str, list[dict[str, Any]]]) -> set[str]:
     return {c["field"] for group in conditions.values() for c in group}
 

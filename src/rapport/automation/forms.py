@@ -20,14 +20,19 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
 
+SECRET_HELP = (
+    "At least 16 characters, kept by you to verify signatures; "
+    "left empty, an existing webhook keeps its own."
+)
+
+
 class WebhookForm(forms.Form):
     name = forms.CharField(max_length=120)
     url = forms.URLField(max_length=500, assume_scheme="https", label="Target URL")
     kinds = forms.CharField(max_length=1000, label="Event kinds (comma-separated)")
     secret = forms.CharField(max_length=200, min_length=16, required=False,
                              widget=forms.PasswordInput(render_value=False),
-                             help_text="Left empty: a new webhook gets a generated secret; "
-                                       "an existing one keeps its own.")  # fmt: skip
+                             help_text=SECRET_HELP)  # fmt: skip
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     def clean_kinds(self) -> list[str]:

@@ -132,6 +132,13 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {"name": hook.name, "url": hook.url, "kinds": ", ".join(hook.kinds),
                "is_active": hook.is_active} if hook else {"is_active": True}  # fmt: skip
     form = WebhookForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not hook
+        and not form.cleaned_data["secret"]
+    ):
+        form.add_error("secret", "A new webhook needs a secret.")
     if request.method == "POST" and form.is_valid():
         data = {**form.cleaned_data, "secret": form.cleaned_data["secret"] or None}
         saved = run_action(form, "url", lambda: (

@@ -163,12 +163,20 @@ def fire_triggers(event: Event, ticket: Ticket) -> list[Firing]:
     seen = set(Firing.objects.filter(event=event).values_list("rule_id", flat=True))
     now = clock.now()
     fired = []
+    needs: set[str] = set().union(*(cond.needs(r.conditions) for r in triggers))
+    # Loaded once for every trigger, and again only after one has acted (the next
+    # triggers see its changes).
+    facts: cond.Facts | None = None
     for rule in triggers:
         if rule.pk in seen:
             continue  # a replayed reaction: this trigger already saw this event
-        facts = queries.facts_for([ticket], cond.needs(rule.conditions), now, event)[0]
+        if not cond.cheap_ok(rule.conditions, ticket, event):
+            continue
+        if facts is None:
+            facts = queries.facts_for([ticket], needs, now, event)[0]
         if not cond.matches(rule.conditions, facts):
             continue
+        facts = None
         try:
             with transaction.atomic():
                 fired.append(fire(rule, ticket, now, event))
