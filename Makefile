@@ -22,6 +22,9 @@ POLICY_BENCH_STAFF ?= 5000
 QUALITY_BENCH_TICKETS ?= 100000
 .PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-training bench-training-sqlite bench-training-postgres bench-improvement bench-improvement-sqlite bench-improvement-postgres test-sqlite-nofast bench-fast clean
 IMPROVEMENT_BENCH_REVIEWS ?= 50000
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-automation bench-automation-sqlite bench-automation-postgres test-sqlite-nofast bench-fast clean
+AUTOMATION_BENCH_TICKETS ?= 100000
+AUTOMATION_BENCH_EVENTS ?= 1000
 
 FAST_BENCH_TICKETS ?= 20000
 
@@ -89,7 +92,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality bench-improvement
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality bench-improvement bench-automation
 
 ## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
 ## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
@@ -230,6 +233,14 @@ bench-improvement-sqlite: install-dev
 
 bench-improvement-postgres: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL)_improvementbench RAPPORT_DATA_DIR=var/bench-improvement $(BIN)/python bench/improvement.py --reviews $(IMPROVEMENT_BENCH_REVIEWS)
+## Automation: events through 50 triggers; a sweep of 20 automations over AUTOMATION_BENCH_TICKETS.
+bench-automation: bench-automation-sqlite bench-automation-postgres
+
+bench-automation-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-automation $(BIN)/python bench/automation.py --tickets $(AUTOMATION_BENCH_TICKETS) --events $(AUTOMATION_BENCH_EVENTS)
+
+bench-automation-postgres: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL)_automationbench RAPPORT_DATA_DIR=var/bench-automation $(BIN)/python bench/automation.py --tickets $(AUTOMATION_BENCH_TICKETS) --events $(AUTOMATION_BENCH_EVENTS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -142,6 +142,18 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     problem = improvement_actions.create_problem(None, title="Fuzz", reviews=[review])
     action = review.actions.first()
     assert action is not None
+    from rapport.automation.actions import macros, rules, webhooks
+
+    open_untagged = {"all": [{"field": "status", "op": "is", "value": "open"},
+                             {"field": "tags", "op": "excludes", "value": "seen"}]}  # fmt: skip
+    rule = rules.create_rule(None, "automation", {
+        "name": "Tag open", "conditions": open_untagged,
+        "actions": [{"type": "add_tags", "value": ["seen"]}]})  # fmt: skip
+    macro = macros.create_macro(
+        world.admin, {"title": "Hi", "body": "Hi", "visibility": "everyone"}
+    )
+    hook = webhooks.create_webhook(None, {"name": "CRM", "url": "http://127.0.0.1:9/",
+                                          "kinds": ["created"], "secret": "s" * 20})  # fmt: skip
     return {
         "quality_review_id": quality_review.pk,
         "dispute_id": dispute.pk,
@@ -151,6 +163,9 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "review_id": review.pk,
         "problem_id": problem.pk,
         "action_id": action.pk,
+        "rule_id": rule.pk,
+        "macro_id": macro.pk,
+        "webhook_id": hook.pk,
         "reaction_id": _failed_reaction(),
         "scorecard_id": card.pk,
         "message_id": mailed.message_id,

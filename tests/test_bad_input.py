@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rapport.accounts import actions as accounts
 from rapport.accounts.models import ApiToken
 from rapport.api.api import api
+from rapport.automation.actions import macros, rules, webhooks
 from rapport.directory import actions as directory
 from rapport.testing import ApiClient, World
 from rapport.tickets.models import Attachment, Event, Message, Ticket
@@ -301,6 +302,10 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
         "decision": "decline",
         "reason": "No",
     },
+    "PATCH /api/v1/triggers/{rule_id}": lambda w, ids: {"name": "Renamed"},
+    "PATCH /api/v1/automations/{rule_id}": lambda w, ids: {"name": "Renamed"},
+    "PATCH /api/v1/macros/{macro_id}": lambda w, ids: {"title": "Renamed"},
+    "PATCH /api/v1/webhooks/{webhook_id}": lambda w, ids: {"name": "Renamed"},
     "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": lambda w, ids: {
         "criterion": 1,
         "date": "2026-03-01",
@@ -342,7 +347,21 @@ def _known_ids(world: World) -> dict[str, int]:
         "token_id": admin_token.pk,
         **_mail_ids(world, ticket),
         **_policy_ids(world),
+        **_automation_ids(world),
     }
+
+
+def _automation_ids(world: World) -> dict[str, int]:
+    tag_open = {"all": [{"field": "status", "op": "is", "value": "open"},
+                        {"field": "tags", "op": "excludes", "value": "seen"}]}  # fmt: skip
+    tag = [{"type": "add_tags", "value": ["seen"]}]
+    rule = rules.create_rule(None, "trigger", {"name": "Tag", "conditions": tag_open,
+                                               "actions": tag})  # fmt: skip
+    macro = macros.create_macro(world.admin, {"title": "Hi", "body": "Hi",
+                                              "visibility": "everyone"})  # fmt: skip
+    hook = webhooks.create_webhook(None, {"name": "CRM", "url": "http://127.0.0.1:9/",
+                                          "kinds": ["created"], "secret": "s" * 20})  # fmt: skip
+    return {"rule_id": rule.pk, "macro_id": macro.pk, "webhook_id": hook.pk}
 
 
 def _policy_ids(world: World) -> dict[str, int]:

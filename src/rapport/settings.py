@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rapport.policies",
     "rapport.people",
     "rapport.improvement",
+    "rapport.automation",
 ]
 
 MIDDLEWARE = [

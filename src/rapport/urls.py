@@ -80,5 +80,6 @@ urlpatterns = [
     path("policies/", include("rapport.policies.urls")),
     path("people/", include("rapport.people.urls")),
     path("improvement/", include("rapport.improvement.urls")),
+    path("automation/", include("rapport.automation.urls")),
     path("kb/", include("rapport.policies.kb_urls")),
 ]

@@ -11,6 +11,7 @@ from rapport import __version__
 from rapport.accounts.api import router as tokens_router
 from rapport.accounts.auth import api_auth
 from rapport.agreements.api import router as agreements_router
+from rapport.automation.api import router as automation_router
 from rapport.chain.api import router as chain_router
 from rapport.core.api_input import bounded
 from rapport.core.errors import RapportError
@@ -69,3 +70,4 @@ api.add_router("", scorecards_router)
 api.add_router("", policies_router)
 api.add_router("", people_router)
 api.add_router("", improvement_router)
+api.add_router("", automation_router)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from tqdm import tqdm
 
 from rapport.agreements.models import Agreement
+from rapport.automation.demo import build_automation
 from rapport.core import clock
 from rapport.core.errors import Conflict
 from rapport.demo.organisation import (
@@ -66,7 +67,7 @@ class Writer(Protocol):
     def write(self, msg: str, /) -> Any: ...
 
 
-def build_demo(*, progress: bool = True) -> None:
+def build_demo(*, progress: bool = True, base_url: str | None = None) -> None:
     """Create the demo organisation; the caller checks that none exists yet."""
     now = clock.now()
     with transaction.atomic():
@@ -93,6 +94,7 @@ def build_demo(*, progress: bool = True) -> None:
             build_training(now)
             build_quality(now)
             build_improvement(now)
+            build_automation(base_url)
 
 
 def _service_levels(now: datetime) -> None:
@@ -127,7 +129,7 @@ def ensure_demo(stdout: Writer, *, progress: bool = True, base_url: str | None =
     if own_organisation() is None:
         began = time.monotonic()
         try:
-            build_demo(progress=progress)
+            build_demo(progress=progress, base_url=base_url)
         except (Conflict, IntegrityError):
             if own_organisation() is None:  # not another process creating it at the same time
                 raise

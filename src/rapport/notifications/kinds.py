@@ -10,6 +10,8 @@ KINDS: dict[str, str] = {
     "sla_reassigned": "A breaching ticket was reassigned to you",
     "handoff": "Work was handed to your team or organisation",
     "child_solved": "Work you handed on was solved",
+    "automation": "A trigger or automation tells you about a ticket",
+    "webhook_disabled": "A webhook you own was disabled after failing",
 }
 
 

@@ -68,6 +68,8 @@ def describe(event: Described) -> str:
             return f"merged {new} into it"
         case "merged_into":
             return f"merged it into {new}"
+        case "trigger" | "automation":
+            return new  # "trigger Escalate VIP set priority high" (rapport.automation)
     if event.kind.startswith("sla_"):
         return _describe_clock(event)
     return event.kind.replace("_", " ")

@@ -1,0 +1,1 @@
+"""The automation app's writers, one module per use case."""
