@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rapport.demo",
     "rapport.policies",
     "rapport.people",
+    "rapport.proactive",
 ]
 
 MIDDLEWARE = [
