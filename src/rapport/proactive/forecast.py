@@ -95,8 +95,9 @@ def history(rows: Iterable[tuple[str, int, float]]) -> History:
     )
 
 
-def load_ratio(queue_ahead: float, queue_norm: float, assignee_open: float | None,
-               assignee_norm: float) -> float:  # fmt: skip
+def load_ratio(
+    queue_ahead: float, queue_norm: float, assignee_open: float | None, assignee_norm: float
+) -> float:
     """How much busier than usual: the queue ahead and the assignee's open tickets,
     each against its norm (+1 so an empty queue is not infinitely quiet)."""
     ratios = [(queue_ahead + 1) / (queue_norm + 1)]

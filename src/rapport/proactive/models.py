@@ -14,8 +14,9 @@ class TicketMood(models.Model):
     """The trend of a ticket's client messages and whether it is going sour: kept by a
     reaction to `created`/`reply`, so the queue shows a badge with one join."""
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True,
-                                  related_name="mood")  # fmt: skip
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="mood"
+    )
     scores = models.JSONField(default=list, help_text="The client's scores, oldest first.")
     latest = models.FloatField(null=True, blank=True)
     sour = models.BooleanField(default=False)
@@ -28,8 +29,9 @@ class TicketMood(models.Model):
 class ClientRisk(models.Model):
     """A client party's current risk: the score and the contributions it adds up from."""
 
-    party = models.OneToOneField(Party, on_delete=models.CASCADE, primary_key=True,
-                                 related_name="+")  # fmt: skip
+    party = models.OneToOneField(
+        Party, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     score = models.FloatField()
     contributions = models.JSONField(default=list)
     at_risk = models.BooleanField(default=False)
@@ -55,8 +57,9 @@ class OutreachTask(models.Model):
     """Opened when a client crosses the risk threshold: the account owner calls them."""
 
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+", db_index=False)
-    owner = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")  # fmt: skip
+    owner = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     score = models.FloatField()
     reasons = models.JSONField(default=list)
     opened_at = models.DateTimeField()
@@ -69,8 +72,9 @@ class OutreachTask(models.Model):
 class ClockForecast(models.Model):
     """The chance that an open clock breaches, refreshed by the forecast sweep."""
 
-    clock = models.OneToOneField(TicketClock, on_delete=models.CASCADE, primary_key=True,
-                                 related_name="+")  # fmt: skip
+    clock = models.OneToOneField(
+        TicketClock, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", db_index=False)
     probability = models.FloatField()
     factors = models.JSONField(default=dict)
@@ -99,8 +103,9 @@ class Outreach(models.Model):
     source_ref = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
-    follow_up_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="follow_ups")  # fmt: skip
+    follow_up_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
     created_at = models.DateTimeField()
 
 
@@ -108,8 +113,9 @@ class OutreachRecipient(models.Model):
     outreach = models.ForeignKey(Outreach, on_delete=models.CASCADE, related_name="recipients")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+")  # fmt: skip
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     opened_ticket = models.BooleanField(default=False)
 
     class Meta:

@@ -75,19 +75,25 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
     month = _month_start(now)
     d30, d90, d7 = now - timedelta(days=30), now - timedelta(days=90), now - timedelta(days=7)
     client_msgs = Message.objects.filter(
-        ticket__client_party_id__in=ids, author_side=Side.CLIENT, is_internal=False,
+        ticket__client_party_id__in=ids,
+        author_side=Side.CLIENT,
+        is_internal=False,
         sentiment__isnull=False,
-    )  # fmt: skip
+    )
     recent = {
         r["ticket__client_party_id"]: (r["m"], r["n"])
         for r in client_msgs.filter(created_at__gte=d30)
-        .values("ticket__client_party_id").annotate(m=Avg("sentiment"), n=Count("pk")).order_by()
-    }  # fmt: skip
+        .values("ticket__client_party_id")
+        .annotate(m=Avg("sentiment"), n=Count("pk"))
+        .order_by()
+    }
     earlier = {
         r["ticket__client_party_id"]: r["m"]
         for r in client_msgs.filter(created_at__gte=d90, created_at__lt=d30)
-        .values("ticket__client_party_id").annotate(m=Avg("sentiment")).order_by()
-    }  # fmt: skip
+        .values("ticket__client_party_id")
+        .annotate(m=Avg("sentiment"))
+        .order_by()
+    }
     breached = _counts(
         TicketClock.objects.filter(ticket__client_party_id__in=ids, breached_at__gte=month),
         "ticket__client_party_id",
@@ -106,17 +112,20 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
         r["ticket__client_party_id"]: (r["happy"] or 0, r["n"])
         for r in Survey.objects.filter(
             ticket__client_party_id__in=ids, answered_at__gte=d90, csat__isnull=False
-        ).values("ticket__client_party_id")
-        .annotate(n=Count("pk"), happy=Count("pk", filter=Q(csat__gte=4))).order_by()
-    }  # fmt: skip
+        )
+        .values("ticket__client_party_id")
+        .annotate(n=Count("pk"), happy=Count("pk", filter=Q(csat__gte=4)))
+        .order_by()
+    }
     quarter = TicketClock.objects.filter(
         ticket__client_party_id__in=ids, started_at__gte=d90, state__in=("fulfilled", "breached")
     )
     attainment = {
         r["ticket__client_party_id"]: (r["met"] or 0, r["n"])
         for r in quarter.values("ticket__client_party_id")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True))).order_by()
-    }  # fmt: skip
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(breached_at__isnull=True)))
+        .order_by()
+    }
     # A hand-off's own client is the team that handed it; the customer at stake is the
     # client of the chain's root.
     chain = _counts(
@@ -125,12 +134,15 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
         ),
         "ticket__chain_root__client_party_id",
     )
-    week = _counts(Ticket.objects.filter(client_party_id__in=ids, created_at__gte=d7),
-                   "client_party_id")  # fmt: skip
+    week = _counts(
+        Ticket.objects.filter(client_party_id__in=ids, created_at__gte=d7), "client_party_id"
+    )
     norm = _counts(
-        Ticket.objects.filter(client_party_id__in=ids, created_at__gte=d7 - timedelta(days=90),
-                              created_at__lt=d7), "client_party_id",
-    )  # fmt: skip
+        Ticket.objects.filter(
+            client_party_id__in=ids, created_at__gte=d7 - timedelta(days=90), created_at__lt=d7
+        ),
+        "client_party_id",
+    )
 
     out = []
     for pk in ids:
@@ -141,29 +153,49 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
             drop = max(0.0, (before - mean)) if before is not None else 0.0
             points = min(30.0, max(0.0, -mean) * 25 + drop * 20)
             trend = f", down from {before:+.2f}" if before is not None and drop else ""
-            a.add("sentiment", "Negative sentiment trend", points,
-                  f"mean {mean:+.2f} over {n} messages in 30 days{trend}")  # fmt: skip
+            a.add(
+                "sentiment",
+                "Negative sentiment trend",
+                points,
+                f"mean {mean:+.2f} over {n} messages in 30 days{trend}",
+            )
         if b := breached.get(pk, 0):
             a.add("breaches", "Breaches this month", min(25, 5 * b), f"{b} SLA breaches")
         if r := reopens.get(pk, 0):
             a.add("reopens", "Reopens", min(15, 3 * r), f"{r} reopened in 30 days")
         if u := unhappy.get(pk, 0):
-            a.add("detractors", "Detractors and low CSAT", min(20, 5 * u),
-                  f"{u} answers with CSAT ≤ 2 or NPS ≤ 6 in 90 days")  # fmt: skip
+            a.add(
+                "detractors",
+                "Detractors and low CSAT",
+                min(20, 5 * u),
+                f"{u} answers with CSAT ≤ 2 or NPS ≤ 6 in 90 days",
+            )
         happy, answered = csat.get(pk, (0, 0))
         met, clocks = attainment.get(pk, (0, 0))
         if answered >= 3 and clocks and met / clocks >= 0.9 and happy / answered < 0.6:
-            a.add("watermelon", "Watermelon: green SLA, unhappy client", 10,
-                  f"{met / clocks:.0%} of clocks met, {happy / answered:.0%} satisfied")  # fmt: skip
+            a.add(
+                "watermelon",
+                "Watermelon: green SLA, unhappy client",
+                10,
+                f"{met / clocks:.0%} of clocks met, {happy / answered:.0%} satisfied",
+            )
         if c := chain.get(pk, 0):
-            a.add("chain", "Breaches in their hand-offs", min(12, 4 * c),
-                  f"{c} vendor or internal breaches on work handed off for them")  # fmt: skip
+            a.add(
+                "chain",
+                "Breaches in their hand-offs",
+                min(12, 4 * c),
+                f"{c} vendor or internal breaches on work handed off for them",
+            )
         weekly_norm = norm.get(pk, 0) / (90 / 7)
         w = week.get(pk, 0)
         if w >= 5 and w > 1.5 * max(weekly_norm, 1.0):
             ratio = w / max(weekly_norm, 1.0)
-            a.add("volume", "Volume spike", min(10.0, (ratio - 1) * 5),
-                  f"{w} tickets in 7 days against a weekly norm of {weekly_norm:.1f}")  # fmt: skip
+            a.add(
+                "volume",
+                "Volume spike",
+                min(10.0, (ratio - 1) * 5),
+                f"{w} tickets in 7 days against a weekly norm of {weekly_norm:.1f}",
+            )
         out.append(a)
     out.sort(key=lambda a: -a.score)
     return out

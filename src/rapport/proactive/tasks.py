@@ -22,5 +22,8 @@ def forecast_clocks() -> None:
 @db_periodic_task(crontab(minute="20", hour="5"))
 def score_clients() -> None:
     assessments = actions.snapshot_risks()
-    log.info("at-risk: %s clients, %s at risk", len(assessments),
-             sum(1 for a in assessments if a.at_risk))  # fmt: skip
+    log.info(
+        "at-risk: %s clients, %s at risk",
+        len(assessments),
+        sum(1 for a in assessments if a.at_risk),
+    )

@@ -8,6 +8,11 @@ from rapport.proactive.actions.outreach import preview, send_outreach
 from rapport.proactive.actions.risks import OUTREACH_EVERY, complete_task, snapshot_risks
 
 __all__ = [
-    "OUTREACH_EVERY", "complete_task", "preview", "refresh_forecasts", "refresh_mood",
-    "send_outreach", "snapshot_risks",
-]  # fmt: skip
+    "OUTREACH_EVERY",
+    "complete_task",
+    "preview",
+    "refresh_forecasts",
+    "refresh_mood",
+    "send_outreach",
+    "snapshot_risks",
+]

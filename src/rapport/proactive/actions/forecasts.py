@@ -31,16 +31,20 @@ HISTORY = timedelta(days=180)
 def learn(now: datetime) -> forecast.History:
     """The baseline curves from clocks finished in the last `HISTORY`."""
     rows = (
-        TicketClock.objects.filter(started_at__gte=now - HISTORY,
-                                   state__in=(ClockState.FULFILLED, ClockState.BREACHED))  # fmt: skip
+        TicketClock.objects.filter(
+            started_at__gte=now - HISTORY, state__in=(ClockState.FULFILLED, ClockState.BREACHED)
+        )
         .values_list("kind", "priority", "used_us", "target_minutes", "breached_at")
         .iterator(chunk_size=5000)
     )
     return forecast.history(
-        (kind, priority,
-         math.inf if breached is not None else used / (target * MINUTE_US) if target else 0.0)
+        (
+            kind,
+            priority,
+            math.inf if breached is not None else used / (target * MINUTE_US) if target else 0.0,
+        )
         for kind, priority, used, target, breached in rows
-    )  # fmt: skip
+    )
 
 
 def _median(values: list[int]) -> float:
@@ -68,9 +72,11 @@ def refresh_forecasts(now: datetime | None = None, *, warn: bool = True) -> int:
     now = now or clock.now()
     model = learn(now)
     live = list(
-        TicketClock.objects.filter(state__in=(ClockState.RUNNING, ClockState.PAUSED),
-                                   breached_at__isnull=True,
-                                   ticket__status_category__in=ACTIVE_CATEGORIES)  # fmt: skip
+        TicketClock.objects.filter(
+            state__in=(ClockState.RUNNING, ClockState.PAUSED),
+            breached_at__isnull=True,
+            ticket__status_category__in=ACTIVE_CATEGORIES,
+        )
         .select_related("agreement__calendar", "ticket")
         .order_by("due_at", "id")
     )
@@ -96,27 +102,42 @@ def refresh_forecasts(now: datetime | None = None, *, warn: bool = True) -> int:
         u = used / target if target else 1.0
         t = c.ticket
         load = forecast.load_ratio(
-            ahead[c.pk], queue_norm,
-            open_by_assignee.get(t.assignee_id) if t.assignee_id else None, assignee_norm,
-        )  # fmt: skip
+            ahead[c.pk],
+            queue_norm,
+            open_by_assignee.get(t.assignee_id) if t.assignee_id else None,
+            assignee_norm,
+        )
         p = forecast.probability(model.for_clock(c.kind, c.priority), u, load)
         factors: dict[str, Any] = {
-            "used_fraction": round(u, 3), "left_minutes": round((target - used) / MINUTE_US, 1),
-            "queue_ahead": ahead[c.pk], "load": round(load, 2), "kind": c.kind,
+            "used_fraction": round(u, 3),
+            "left_minutes": round((target - used) / MINUTE_US, 1),
+            "queue_ahead": ahead[c.pk],
+            "load": round(load, 2),
+            "kind": c.kind,
             "agreement_kind": c.agreement.kind,
-        }  # fmt: skip
+        }
         previous = old.get(c.pk)
         warned_at = previous.warned_at if previous else None
         if warn and warned_at is None and p >= forecast.WARN_AT and c.warned_percent == 0:
             warned_at = now
             alarming.append((c, p))
-        rows.append(ClockForecast(clock=c, ticket=t, probability=round(p, 4), factors=factors,
-                                  computed_at=now, warned_at=warned_at))  # fmt: skip
+        rows.append(
+            ClockForecast(
+                clock=c,
+                ticket=t,
+                probability=round(p, 4),
+                factors=factors,
+                computed_at=now,
+                warned_at=warned_at,
+            )
+        )
     ClockForecast.objects.exclude(clock_id__in=[c.pk for c in live]).delete()
     ClockForecast.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["clock"],
+        rows,
+        update_conflicts=True,
+        unique_fields=["clock"],
         update_fields=["probability", "factors", "computed_at", "warned_at"],
-    )  # fmt: skip
+    )
     if alarming:
         _warn(alarming)
     return len(rows)
@@ -132,9 +153,12 @@ def _warn(alarming: list[tuple[TicketClock, float]]) -> None:
     providers = _provider_people({c.ticket.provider_party_id for c, _ in alarming})
     for c, p in alarming:
         t = c.ticket
-        text = (f"#{t.pk}: {p:.0%} chance the {c.get_kind_display().lower()} clock breaches "
-                f"(due {c.due_at:%Y-%m-%d %H:%M} UTC)." if c.due_at else
-                f"#{t.pk}: {p:.0%} chance the {c.get_kind_display().lower()} clock breaches.")  # fmt: skip
+        text = (
+            f"#{t.pk}: {p:.0%} chance the {c.get_kind_display().lower()} clock breaches "
+            f"(due {c.due_at:%Y-%m-%d %H:%M} UTC)."
+            if c.due_at
+            else f"#{t.pk}: {p:.0%} chance the {c.get_kind_display().lower()} clock breaches."
+        )
         root = parents.get(t.chain_root_id or 0)
         stake: dict[str, Any] = {}
         if root is not None and root.client_party.kind != "team":
@@ -143,8 +167,13 @@ def _warn(alarming: list[tuple[TicketClock, float]]) -> None:
             stake = {"customer_ticket": root.pk, "customer": root.client_party_id}
         recipients = [t.assignee] if t.assignee else providers.get(t.provider_party_id, [])
         notify(recipients, "breach_forecast", t, text)
-        events.append(t, None, "breach_forecast", field=c.kind, new=f"{p:.2f}",
-                      clock=c.pk, probability=round(p, 4), **stake)  # fmt: skip
-
-
-
+        events.append(
+            t,
+            None,
+            "breach_forecast",
+            field=c.kind,
+            new=f"{p:.2f}",
+            clock=c.pk,
+            probability=round(p, 4),
+            **stake,
+        )

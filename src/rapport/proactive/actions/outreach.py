@@ -39,9 +39,10 @@ def _roots(tickets: list[Ticket]) -> list[Ticket]:
     """Each affected ticket's customer-facing root (a hand-off's chain root)."""
     root_ids = {t.chain_root_id or t.pk for t in tickets}
     return list(
-        Ticket.objects.filter(pk__in=root_ids).select_related("requester", "client_party",
-                                                              "provider_party").order_by("pk")
-    )  # fmt: skip
+        Ticket.objects.filter(pk__in=root_ids)
+        .select_related("requester", "client_party", "provider_party")
+        .order_by("pk")
+    )
 
 
 def affected(
@@ -60,9 +61,15 @@ def affected(
     if follow_up_of is not None:
         found = list(
             OutreachRecipient.objects.filter(outreach=follow_up_of)
-            .select_related("person", "ticket", "ticket__requester", "ticket__client_party",
-                            "ticket__provider_party").order_by("pk")
-        )  # fmt: skip
+            .select_related(
+                "person",
+                "ticket",
+                "ticket__requester",
+                "ticket__client_party",
+                "ticket__provider_party",
+            )
+            .order_by("pk")
+        )
         return [_recipient(r.person, r.ticket) for r in found]
     if source == OutreachSource.TICKETS:
         if not tickets:
@@ -76,8 +83,9 @@ def affected(
         if vendor is None:
             raise Invalid("Name the vendor whose incident this is.", field="vendor")
         # The vendor's incident reaches every customer whose open work waits on it.
-        chosen = list(Ticket.objects.filter(provider_party_id=vendor,
-                                            status_category__in=ACTIVE_CATEGORIES))  # fmt: skip
+        chosen = list(
+            Ticket.objects.filter(provider_party_id=vendor, status_category__in=ACTIVE_CATEGORIES)
+        )
     elif source == OutreachSource.FILTER:
         qs = Ticket.objects.filter(status_category__in=ACTIVE_CATEGORIES, merged_into=None)
         if client is None and provider is None and not tag:
@@ -129,24 +137,36 @@ def send_outreach(
         raise Invalid("An outreach needs a subject.", field="subject")
     if not body:
         raise Invalid("An outreach needs a message.", field="body")
-    recipients = affected(actor, source=source, follow_up_of=follow_up_of,
-                          **selection)  # type: ignore[arg-type]  # fmt: skip
+    recipients = affected(actor, source=source, follow_up_of=follow_up_of, **selection)  # type: ignore[arg-type]
     if not recipients:
         raise Invalid("No client is affected by this selection.")
     outreach = Outreach.objects.create(
-        author=actor, source=follow_up_of.source if follow_up_of else source,
-        source_ref=source_ref[:300], subject=subject, body=body, follow_up_of=follow_up_of,
+        author=actor,
+        source=follow_up_of.source if follow_up_of else source,
+        source_ref=source_ref[:300],
+        subject=subject,
+        body=body,
+        follow_up_of=follow_up_of,
         created_at=clock.now(),
-    )  # fmt: skip
+    )
     for r in recipients:
         ticket = r.ticket
         if r.opens_ticket:
             ticket = ticket_actions.open_ticket(
-                actor, subject=subject, requester=r.person, client=ticket.client_party,
-                provider=ticket.provider_party, channel=Channel.EMAIL,
+                actor,
+                subject=subject,
+                requester=r.person,
+                client=ticket.client_party,
+                provider=ticket.provider_party,
+                channel=Channel.EMAIL,
                 body=f"Raised by {actor.display_name} to tell you about: {subject}",
-            ).ticket  # fmt: skip
+            ).ticket
         message = ticket_actions.reply(actor, ticket, body=body)
-        OutreachRecipient.objects.create(outreach=outreach, person=r.person, ticket=ticket,
-                                         message=message, opened_ticket=r.opens_ticket)  # fmt: skip
+        OutreachRecipient.objects.create(
+            outreach=outreach,
+            person=r.person,
+            ticket=ticket,
+            message=message,
+            opened_ticket=r.opens_ticket,
+        )
     return outreach

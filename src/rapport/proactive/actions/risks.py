@@ -31,8 +31,9 @@ def account_owners(party_ids: list[int]) -> dict[int, Person | None]:
         provider_of.setdefault(client_id, provider_id)
     leads: dict[int, Person] = {}
     for m in (
-        TeamMembership.objects.filter(team__party_id__in=set(provider_of.values()),
-                                      role=TeamRole.LEAD, person__is_active=True)  # fmt: skip
+        TeamMembership.objects.filter(
+            team__party_id__in=set(provider_of.values()), role=TeamRole.LEAD, person__is_active=True
+        )
         .select_related("person", "team")
         .order_by("id")
     ):
@@ -52,13 +53,19 @@ def snapshot_risks(now: datetime | None = None) -> list[Assessment]:
     assessments = assess(now)
     ClientRisk.objects.filter(party_id__in=[a.party_id for a in assessments]).delete()
     ClientRisk.objects.bulk_create(
-        ClientRisk(party_id=a.party_id, score=a.score, contributions=a.contributions,
-                   at_risk=a.at_risk, computed_at=now)  # fmt: skip
+        ClientRisk(
+            party_id=a.party_id,
+            score=a.score,
+            contributions=a.contributions,
+            at_risk=a.at_risk,
+            computed_at=now,
+        )
         for a in assessments
     )
     RiskSnapshot.objects.bulk_create(
-        RiskSnapshot(party_id=a.party_id, taken_at=now, score=a.score,
-                     contributions=a.contributions)  # fmt: skip
+        RiskSnapshot(
+            party_id=a.party_id, taken_at=now, score=a.score, contributions=a.contributions
+        )
         for a in assessments
         if a.score > 0
     )
@@ -75,13 +82,20 @@ def snapshot_risks(now: datetime | None = None) -> list[Assessment]:
         for a in due:
             owner = owners.get(a.party_id)
             OutreachTask.objects.create(
-                party_id=a.party_id, owner=owner, score=a.score, reasons=a.contributions,
+                party_id=a.party_id,
+                owner=owner,
+                score=a.score,
+                reasons=a.contributions,
                 opened_at=now,
-            )  # fmt: skip
+            )
             reasons = "; ".join(c["label"].lower() for c in a.contributions[:3])
-            notify([owner], "at_risk", None,
-                   f"{names.get(a.party_id, 'A client')} is at risk (score {a.score:.0f}): "
-                   f"{reasons}. Reach out to them.")  # fmt: skip
+            notify(
+                [owner],
+                "at_risk",
+                None,
+                f"{names.get(a.party_id, 'A client')} is at risk (score {a.score:.0f}): "
+                f"{reasons}. Reach out to them.",
+            )
     return assessments
 
 
