@@ -5,12 +5,13 @@ informal text: it reads negation ("not happy"), intensifiers ("extremely"), capi
 and exclamation marks, which is how clients write to a helpdesk. Its lexicon ships in
 the wheel, nothing is downloaded. The score is its `compound` value, already −1…+1.
 
-VADER's cost grows with the square of a text's length (it looks words up by position
-in the whole text): 2,000 characters in one call took 50 ms, one short sentence
-0.2 ms. So a message is scored sentence by sentence and the compound values averaged, as VADER's own README advises
-for paragraphs; at most `MAX_SENTENCES` sentences of at most `MAX_SENTENCE` characters
-(the newest text: quotes are stripped before a message is written). That bounds a
-message's cost; `make bench-proactive` measures the p95 (target ≤ 2 ms).
+VADER's cost grows with the square of a text's length (it looks words up by
+position in the whole text): 2,000 characters in one call took 50 ms, one short
+sentence 0.2 ms. So a message is scored sentence by sentence and the compound values
+averaged, as VADER's own README advises for paragraphs: at most `MAX_SENTENCES`
+sentences of at most `MAX_SENTENCE` characters (the newest text: quotes are stripped
+before a message is written). That bounds a message's cost; `make bench-proactive`
+measures the p95 (target 2 ms or less).
 """
 
 from __future__ import annotations
