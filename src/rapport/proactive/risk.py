@@ -151,7 +151,7 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
         if mean is not None and n:
             before = earlier.get(pk)
             drop = max(0.0, (before - mean)) if before is not None else 0.0
-            points = min(30.0, max(0.0, -mean) * 25 + drop * 20)
+            points = min(30.0, max(0.0, -mean) * 30 + drop * 20)
             trend = f", down from {before:+.2f}" if before is not None and drop else ""
             a.add(
                 "sentiment",

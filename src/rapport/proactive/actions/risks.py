@@ -10,7 +10,14 @@ from django.db import transaction
 from rapport.agreements.models import Agreement
 from rapport.core import clock
 from rapport.core.errors import NotFound, PermissionDenied
-from rapport.directory.models import Party, Person, StaffRole, TeamMembership, TeamRole
+from rapport.directory.models import (
+    Party,
+    PartyKind,
+    Person,
+    StaffRole,
+    TeamMembership,
+    TeamRole,
+)
 from rapport.directory.queries import scope_for
 from rapport.notifications.actions import notify
 from rapport.proactive.models import ClientRisk, OutreachTask, RiskSnapshot
@@ -20,11 +27,12 @@ OUTREACH_EVERY = timedelta(days=14)
 
 
 def account_owners(party_ids: list[int]) -> dict[int, Person | None]:
-    """The account's owner: a lead of the team that serves the client under its newest
-    agreement; failing that, the first active manager (someone must call them)."""
+    """The account's owner: a lead of our team that serves the client under its newest
+    agreement (a vendor serving them is not who calls); failing that, the first
+    active manager (someone must call them)."""
     provider_of: dict[int, int] = {}
     for client_id, provider_id in (
-        Agreement.objects.filter(client_id__in=party_ids)
+        Agreement.objects.filter(client_id__in=party_ids, provider__kind=PartyKind.TEAM)
         .order_by("client_id", "-active_from", "-id")
         .values_list("client_id", "provider_id")
     ):
