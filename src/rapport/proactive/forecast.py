@@ -108,7 +108,10 @@ def load_ratio(
 
 
 def probability(c: Curve, used_fraction: float, load: float = 1.0) -> float:
-    """P(breach) of a clock that has used `used_fraction` of its target, under `load`."""
+    """P(breach) of a clock that has used `used_fraction` of its target, under `load`.
+    With no finished clock to learn from, the naive estimate (the fraction used)."""
+    if not c.used:
+        return min(1.0, max(0.0, used_fraction))
     base = c.breach_given(max(0.0, used_fraction))
     if base >= 1.0 or base <= 0.0:
         return base

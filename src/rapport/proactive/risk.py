@@ -118,8 +118,8 @@ def assess(now: datetime, party_ids: list[int] | None = None) -> list[Assessment
         .order_by()
     }
     quarter = TicketClock.objects.filter(
-        ticket__client_party_id__in=ids, started_at__gte=d90, state__in=("fulfilled", "breached")
-    )
+        ticket__client_party_id__in=ids, started_at__gte=d90
+    ).filter(Q(state="fulfilled") | Q(breached_at__isnull=False))
     attainment = {
         r["ticket__client_party_id"]: (r["met"] or 0, r["n"])
         for r in quarter.values("ticket__client_party_id")

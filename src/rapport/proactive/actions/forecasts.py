@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from rapport.core import clock
 from rapport.core.choices import ACTIVE_CATEGORIES
@@ -31,9 +32,8 @@ HISTORY = timedelta(days=180)
 def learn(now: datetime) -> forecast.History:
     """The baseline curves from clocks finished in the last `HISTORY`."""
     rows = (
-        TicketClock.objects.filter(
-            started_at__gte=now - HISTORY, state__in=(ClockState.FULFILLED, ClockState.BREACHED)
-        )
+        TicketClock.objects.filter(started_at__gte=now - HISTORY)
+        .filter(Q(state=ClockState.FULFILLED) | Q(breached_at__isnull=False))
         .values_list("kind", "priority", "used_us", "target_minutes", "breached_at")
         .iterator(chunk_size=5000)
     )
@@ -118,7 +118,8 @@ def refresh_forecasts(now: datetime | None = None, *, warn: bool = True) -> int:
         }
         previous = old.get(c.pk)
         warned_at = previous.warned_at if previous else None
-        if warn and warned_at is None and p >= forecast.WARN_AT and c.warned_percent == 0:
+        # Over its target already: the sweeper's breach says so, not a forecast.
+        if warn and warned_at is None and p >= forecast.WARN_AT and c.warned_percent == 0 and u < 1:
             warned_at = now
             alarming.append((c, p))
         rows.append(
