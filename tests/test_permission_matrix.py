@@ -18,9 +18,11 @@ role runs in a savepoint that is rolled back, so each role meets the same world.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1619,6 +1621,11 @@ MATRIX.update({
              prepare=a_proposal)
     ],
 })  # fmt: skip
+
+# An app's own rows may live in tests/test_permission_matrix_<app>.py (fewer conflicts
+# between branches); loaded here, so they are in MATRIX before it is parametrised.
+for _extra in sorted(Path(__file__).parent.glob("test_permission_matrix_*.py")):
+    importlib.import_module(_extra.stem)
 
 
 def _run(role: str, case: Case, ctx: Ctx) -> str | None:
