@@ -78,5 +78,6 @@ urlpatterns = [
     path("scorecards/", include("rapport.scorecards.urls")),
     path("policies/", include("rapport.policies.urls")),
     path("people/", include("rapport.people.urls")),
+    path("proactive/", include("rapport.proactive.urls")),
     path("kb/", include("rapport.policies.kb_urls")),
 ]
