@@ -32,6 +32,7 @@ SORT_LABELS = {
     "status": "status A–Z", "-status": "status Z–A",
     "client": "client A–Z", "-client": "client Z–A",
     "assignee": "assignee A–Z (unassigned first)", "-assignee": "assignee Z–A",
+    "-breach_risk": "likeliest breach first", "breach_risk": "least likely breach first",
 }  # fmt: skip
 COLUMNS = (
     ("number", "#"),
@@ -42,6 +43,7 @@ COLUMNS = (
     ("assignee", "Assignee"),
     ("updated", "Updated"),
     ("created", "Created"),
+    ("breach_risk", "Breach risk"),
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from rapport.proactive import actions, queries
 from rapport.proactive.forms import OutreachForm
 from rapport.proactive.risk import THRESHOLD
 from rapport.tickets.forms import run_action
+from rapport.tickets.queries import get_ticket
 
 PAGE = 100
 
@@ -108,4 +109,24 @@ def outreach(request: HttpRequest) -> HttpResponse:
     sent_list = list(queries.outreaches(scope).prefetch_related("recipients")[:20])
     return render(request, "proactive/outreach.html", {
         "form": form, "recipients": recipients, "sent": sent_list,
+    })  # fmt: skip
+
+
+@require_GET
+@staff_required
+def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
+    """The client's mood trend and the forecast of each open clock, beside the clocks."""
+    scope = my_scope(request)
+    try:
+        ticket = get_ticket(scope, number)
+        forecasts = queries.forecasts(scope, ticket)
+    except NotFound:
+        raise Http404("No such ticket")
+    mood = queries.mood(ticket)
+    scores = mood.scores if mood else []
+    spark = _sparkline([(s + 1) * 50 for s in scores], width=160, height=32)
+    for f in forecasts:
+        f.percent = round(f.probability * 100)  # type: ignore[attr-defined]
+    return render(request, "proactive/_ticket_panel.html", {
+        "ticket": ticket, "mood": mood, "spark": spark, "forecasts": forecasts,
     })  # fmt: skip

@@ -8,9 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from rapport.directory.models import Party, PartyKind
-from rapport.proactive.actions import snapshot_risks
+from rapport.proactive.actions import refresh_forecasts, snapshot_risks
 from rapport.proactive.models import Outreach
 from rapport.testing import World
+from rapport.tickets import actions as ticket_actions
+from rapport.tickets.testing import drain_reactions
 
 
 def signed_in(person: Any) -> Client:
@@ -57,3 +59,30 @@ def test_outreach_preview_then_send(world: World) -> None:
     assert sent.status_code == 302
     assert Outreach.objects.get().recipients.count() == 2
     assert signed_in(world.agent).get(url).status_code == 403
+
+
+def test_queue_badge_sort_and_ticket_panel(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    calm = world.ticket(subject="Calm one", body="Could you add a user? Thanks!")
+    sour = world.ticket(subject="Sour one", body="Hello, a quick question about invoices.")
+    ticket_actions.reply(world.contact, sour, body="I am furious. This is terrible and unacceptable!")
+    drain_reactions()
+    refresh_forecasts()
+    agent = signed_in(world.agent)
+    page = agent.get(reverse("desk:queue", args=["team"]) + "?sort=-breach_risk")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("going sour") == 1 and html.index("Sour one") >= 0
+    assert "Calm one" in html
+    with django_assert_max_num_queries(8):
+        panel = agent.get(reverse("proactive:ticket-panel", args=[sour.pk]))
+    assert panel.status_code == 200
+    text = panel.content.decode()
+    assert "going sour" in text and "chance of breach" in text
+    assert (
+        signed_in(world.other_agent)
+        .get(reverse("proactive:ticket-panel", args=[calm.pk]))
+        .status_code
+        == 404
+    )
