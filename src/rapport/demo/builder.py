@@ -65,6 +65,7 @@ from rapport.directory.queries import own_organisation
 from rapport.mail import actions as mail_actions
 from rapport.mail import outbound
 from rapport.policies.demo import build_policies
+from rapport.proactive.demo import build_proactive
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
 from rapport.tickets import actions as tickets
@@ -546,6 +547,7 @@ def build_demo(*, progress: bool = True) -> None:
             _build_mailboxes(found)
             _service_levels(now)
             build_policies(now)
+            build_proactive(now)
 
 
 def _service_levels(now: datetime) -> None:

@@ -66,7 +66,9 @@ def test_queue_badge_sort_and_ticket_panel(
 ) -> None:
     calm = world.ticket(subject="Calm one", body="Could you add a user? Thanks!")
     sour = world.ticket(subject="Sour one", body="Hello, a quick question about invoices.")
-    ticket_actions.reply(world.contact, sour, body="I am furious. This is terrible and unacceptable!")
+    ticket_actions.reply(
+        world.contact, sour, body="I am furious. This is terrible and unacceptable!"
+    )
     drain_reactions()
     refresh_forecasts()
     agent = signed_in(world.agent)
