@@ -18,6 +18,7 @@ from rapport.proactive.models import (
     RiskSnapshot,
     TicketMood,
 )
+from rapport.sla.models import LIVE_STATES
 from rapport.sla.queries import may_see_clocks
 from rapport.tickets.models import Ticket
 
@@ -64,7 +65,10 @@ def forecasts(scope: Scope, ticket: Ticket) -> list[ClockForecast]:
     if not may_see_forecast(scope, ticket):
         raise NotFound(f"There is no forecast of #{ticket.pk} you can see.")
     return list(
-        ClockForecast.objects.filter(ticket=ticket).select_related("clock").order_by("clock_id")
+        # Only clocks still running: a met clock's last forecast is history.
+        ClockForecast.objects.filter(ticket=ticket, clock__state__in=LIVE_STATES)
+        .select_related("clock")
+        .order_by("clock_id")
     )
 
 
