@@ -1649,11 +1649,6 @@ MATRIX.update({
     ],
 })  # fmt: skip
 
-# An app's own rows may live in tests/test_permission_matrix_<app>.py (fewer conflicts
-# between branches); loaded here, so they are in MATRIX before it is parametrised.
-for _extra in sorted(Path(__file__).parent.glob("test_permission_matrix_*.py")):
-    importlib.import_module(_extra.stem)
-
 
 def _run(role: str, case: Case, ctx: Ctx) -> str | None:
     """One role's attempt, rolled back afterwards; a failure message or None."""

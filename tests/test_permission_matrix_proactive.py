@@ -1,4 +1,4 @@
-"""The proactive app's rows of the permission matrix (loaded by test_permission_matrix):
+"""The proactive app's rows of the permission matrix (see test_permission_matrix):
 client risk and outreach are for managers and admins; a ticket's forecast is for our
 staff who see its clocks; clients and vendor users see no scores at all."""
 
@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from rapport.proactive.actions import refresh_forecasts, snapshot_risks
-from test_permission_matrix import MATRIX, SUPPORT_STAFF, Case, Ctx, outcomes
+from test_permission_matrix import SUPPORT_STAFF, Case, Ctx, outcomes, run_operation
 
 MANAGERS = ("admin", "manager")
 ONLY_MANAGERS = outcomes((200, MANAGERS), rest=403)
@@ -48,7 +50,7 @@ def check_sent(role: str, body: Any, ctx: Ctx) -> None:
     assert body["id"] and len(body["recipients"]) == 2
 
 
-MATRIX.update({
+MATRIX: dict[str, list[Case]] = {
     "GET /api/v1/clients/at-risk": [
         Case(lambda c, x: c.get("/api/v1/clients/at-risk"), ONLY_MANAGERS, check_at_risk,
              prepare=scored)
@@ -66,4 +68,9 @@ MATRIX.update({
         Case(lambda c, x: c.post_json("/api/v1/outreach", outreach(x, False)),
              outcomes((201, MANAGERS), rest=403), check_sent, label="send"),
     ],
-})  # fmt: skip
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+def test_operation(operation: str, db: None) -> None:
+    run_operation(MATRIX, operation)
