@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -46,7 +47,7 @@ class OutreachForm(forms.Form):
             raise forms.ValidationError("At most 500 tickets.")
         return numbers
 
-    def selection(self) -> dict[str, object]:
+    def selection(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "source": d["source"],
