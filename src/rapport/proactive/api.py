@@ -6,7 +6,7 @@ users see no scores (404 for a ticket's forecast, 403 for the lists)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -147,7 +147,9 @@ class OutreachIn(Input):
     subject: str = Field(max_length=300)
     body: str = Field(max_length=20_000)
     source: Source = "tickets"
-    tickets: list[int] = Field(default_factory=list, max_length=500)
+    tickets: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=500
+    )
     vendor: int | None = Field(None, ge=1, le=MAX_ID)
     client: int | None = Field(None, ge=1, le=MAX_ID)
     provider: int | None = Field(None, ge=1, le=MAX_ID)
