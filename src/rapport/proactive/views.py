@@ -85,8 +85,9 @@ def outreach(request: HttpRequest) -> HttpResponse:
         except (ValueError, NotFound):
             previous = None
         if previous is not None:
-            initial.update(follow_up_of=previous.pk, subject=f"Update: {previous.subject}",
-                           source=previous.source)  # fmt: skip
+            initial["follow_up_of"] = previous.pk
+            initial["subject"] = f"Update: {previous.subject}"
+            initial["source"] = previous.source
     form = OutreachForm(request.POST or None, initial=initial)
     recipients = None
     if request.method == "POST" and form.is_valid():
