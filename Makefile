@@ -11,12 +11,13 @@ BENCH_TICKETS ?= 100000
 SLA_BENCH_TICKETS ?= 1000000
 SCORECARD_BENCH_TICKETS ?= 1000000
 BENCH_MESSAGES ?= 1000
+PROACTIVE_BENCH_CLIENTS ?= 10000
 DESK_BENCH_TICKETS ?= 1000000
 REACTION_RATE ?= 1000
 REACTION_SECONDS ?= 60
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-training bench-training-sqlite bench-training-postgres test-sqlite-nofast bench-fast clean bench-quality bench-quality-sqlite bench-quality-postgres
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-training bench-training-sqlite bench-training-postgres test-sqlite-nofast bench-fast clean bench-quality bench-quality-sqlite bench-quality-postgres bench-proactive
 POLICY_BENCH_DOCUMENTS ?= 10000
 POLICY_BENCH_STAFF ?= 5000
 QUALITY_BENCH_TICKETS ?= 100000
@@ -92,7 +93,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality bench-improvement bench-automation
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training bench-quality bench-improvement bench-automation bench-proactive
 
 ## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
 ## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
@@ -241,6 +242,11 @@ bench-automation-sqlite: install-dev
 
 bench-automation-postgres: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL)_automationbench RAPPORT_DATA_DIR=var/bench-automation $(BIN)/python bench/automation.py --tickets $(AUTOMATION_BENCH_TICKETS) --events $(AUTOMATION_BENCH_EVENTS)
+
+## Sentiment cost, mail intake with and without scoring, at-risk scores for
+## PROACTIVE_BENCH_CLIENTS clients and the breach-forecast backtest (SQLite, minutes).
+bench-proactive: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-proactive $(BIN)/python bench/proactive.py --clients $(PROACTIVE_BENCH_CLIENTS)
 
 clean:
 	rm -rf $(VENV) var node_modules

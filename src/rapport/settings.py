@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.improvement",
     "rapport.automation",
+    "rapport.proactive",
 ]
 
 MIDDLEWARE = [

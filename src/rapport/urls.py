@@ -81,5 +81,6 @@ urlpatterns = [
     path("people/", include("rapport.people.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("automation/", include("rapport.automation.urls")),
+    path("proactive/", include("rapport.proactive.urls")),
     path("kb/", include("rapport.policies.kb_urls")),
 ]

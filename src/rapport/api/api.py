@@ -22,6 +22,7 @@ from rapport.mail.api import router as mail_router
 from rapport.notifications.api import router as notifications_router
 from rapport.people.api import router as people_router
 from rapport.policies.api import router as policies_router
+from rapport.proactive.api import router as proactive_router
 from rapport.scorecards.api import router as scorecards_router
 from rapport.sla.api import router as sla_router
 from rapport.surveys.api import router as surveys_router
@@ -68,6 +69,7 @@ api.add_router("", chain_router)
 api.add_router("", surveys_router)
 api.add_router("", scorecards_router)
 api.add_router("", policies_router)
+api.add_router("", proactive_router)
 api.add_router("", people_router)
 api.add_router("", improvement_router)
 api.add_router("", automation_router)

@@ -43,6 +43,7 @@ from rapport.mail import outbound
 from rapport.people.demo_quality import build_quality
 from rapport.people.demo_training import build_training
 from rapport.policies.demo import build_policies
+from rapport.proactive.demo import build_proactive
 from rapport.sla import actions as sla_actions
 from rapport.sla.sweeper import sweep
 from rapport.tickets.models import Ticket
@@ -91,6 +92,7 @@ def build_demo(*, progress: bool = True, base_url: str | None = None) -> None:
             build_ratings(found, now)
             # Each app's own demo, built through its actions: one line per app.
             build_policies(now)
+            build_proactive(now)
             build_training(now)
             build_quality(now)
             build_improvement(now)

@@ -34,6 +34,7 @@ SORT_LABELS = {
     "status": "status A–Z", "-status": "status Z–A",
     "client": "client A–Z", "-client": "client Z–A",
     "assignee": "assignee A–Z (unassigned first)", "-assignee": "assignee Z–A",
+    "-breach_risk": "likeliest breach first", "breach_risk": "least likely breach first",
 }  # fmt: skip
 COLUMNS = (
     ("number", "#"),
@@ -44,6 +45,7 @@ COLUMNS = (
     ("assignee", "Assignee"),
     ("updated", "Updated"),
     ("created", "Created"),
+    ("breach_risk", "Breach risk"),
 )
 
 

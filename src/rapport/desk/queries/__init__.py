@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.http import QueryDict
 
 from rapport.core import clock, search
@@ -28,6 +28,7 @@ from rapport.desk.queries.thread import display_name
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope, provider_parties
 from rapport.policies.models import Proposal, ProposalStatus
+from rapport.proactive.models import ClockForecast
 from rapport.sla.models import LIVE_STATES, TicketClock
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket, TicketTag
@@ -94,6 +95,22 @@ SORTS = {
             F("assignee__username"),
             Value(""),
         ),
+    ),
+    # The likeliest breach of the ticket's open clocks (the proactive app's forecast),
+    # in per mille; tickets without a forecast last.
+    "breach_risk": Sort(
+        "sort_breach_risk",
+        "int",
+        Coalesce(
+            Subquery(
+                ClockForecast.objects.filter(ticket=OuterRef("pk"))
+                .order_by("-probability")
+                .annotate(permille=Cast(F("probability") * 1000, IntegerField()))
+                .values("permille")[:1]
+            ),
+            Value(-1),
+        ),
+        newest_first=True,
     ),
 }
 DEFAULT_SORT = "-updated"
@@ -342,6 +359,7 @@ ROW_FIELDS = (
     "requester__username",
     "assignee_id", "assignee__full_name", "assignee__first_name", "assignee__last_name",
     "assignee__username",
+    "mood__sour",  # the proactive app's "going sour" flag: one LEFT JOIN
 )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from rapport.core.fast import rows
 from rapport.core.files import save_field_file
 from rapport.directory.models import Person
 from rapport.directory.queries import scope_for
-from rapport.tickets import clocks, events
+from rapport.tickets import clocks, events, sentiment
 from rapport.tickets.actions.common import (
     append_search,
     claim_attachments,
@@ -71,6 +71,8 @@ def reply(
         body_html=body_html,
         body_text=body_text,
         created_at=now,
+        # Only clients' messages are scored, before the INSERT (see tickets.sentiment).
+        sentiment=sentiment.score(body_text) if side == Side.CLIENT else None,
     )
     rows.insert([message])
     claim_attachments(actor, message, attachments)

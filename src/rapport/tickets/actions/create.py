@@ -16,7 +16,7 @@ from rapport.core.fast import reference, rows
 from rapport.core.fast.reference import Snapshot
 from rapport.directory.models import OrgKind, OrgMembership, Party, Person, TeamMembership
 from rapport.directory.queries import Scope, party
-from rapport.tickets import clocks, events
+from rapport.tickets import clocks, events, sentiment
 from rapport.tickets.actions.common import (
     claim_attachments,
     clean_subject,
@@ -184,6 +184,8 @@ def open_ticket(
         body_html=body_html,
         body_text=body_text,
         created_at=now,
+        # Scored before the INSERT, so rules reading the `created` event see the score.
+        sentiment=sentiment.score(body_text),
     )
     rows.insert([message])
     claimed = claim_attachments(actor, message, attachments)
