@@ -31,7 +31,15 @@ from rapport.policies.forms import (
     ReviewForm,
     SignOffForm,
 )
-from rapport.policies.models import Decision, Document, Proposal, ReadTask, Status, Version
+from rapport.policies.models import (
+    Decision,
+    Document,
+    Kind,
+    Proposal,
+    ReadTask,
+    Status,
+    Version,
+)
 from rapport.tickets.forms import run_action
 
 PAGE = 50
@@ -140,8 +148,19 @@ def document_context(request: HttpRequest, doc: Document, **forms: Any) -> dict[
         "proposal_form": forms.get("proposal_form") or ProposalForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "reconfirm_form": ReconfirmForm(), "error": forms.get("error", ""),
+        "check_count": latest.questions.count()
+        if latest and latest.status == Status.DRAFT and queries.may_edit(scope, doc) else 0,
+        "deflection": _deflection(doc),
         "now": clock.now(),
     }  # fmt: skip
+
+
+def _deflection(doc: Document) -> dict[str, int]:
+    if doc.kind != Kind.ARTICLE:
+        return {}
+    row = queries.deflections([doc.pk]).get(doc.pk, {"opened": 0, "deflected": 0})
+    percent = round(100 * row["deflected"] / row["opened"]) if row["opened"] else 0
+    return {**row, "percent": percent}
 
 
 @require_GET

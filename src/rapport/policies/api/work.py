@@ -85,7 +85,7 @@ def create_exception(
         if approver is None:
             raise NotFound(f"There is no staff member {payload.approver}.", field="approver")
     e = actions.record_exception(
-        caller,
+        me,
         ticket,
         doc,
         why=payload.why,
