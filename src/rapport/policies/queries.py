@@ -334,6 +334,11 @@ def get_exception(scope: Scope, pk: int) -> PolicyException:
     return found
 
 
+def overdue_reads_of_team(team_id: int) -> QuerySet[ReadTask]:
+    members = TeamMembership.objects.filter(team_id=team_id, person__is_active=True)
+    return overdue_reads(list(members.values_list("person_id", flat=True)))
+
+
 def overdue_reads(person_ids: list[int]) -> QuerySet[ReadTask]:
     """Open read tasks past their due time, of the given people."""
     return (
@@ -357,12 +362,18 @@ def reviews_due_of_team(team_id: int, *, within_days: int = 14) -> QuerySet[Docu
     )  # fmt: skip
 
 
-def acknowledgement_by_team() -> list[dict[str, object]]:
-    """Per team: read tasks of its members for the must-read versions in force (the
-    published ones), how many are acknowledged, and how many are overdue."""
+def acknowledgement_by_team(scope: Scope) -> list[dict[str, object]]:
+    """Per team the person may measure (all for managers and admins, their own teams for
+    other staff): read tasks of its members for the must-read versions in force (the
+    published ones), how many are acknowledged (the %), and how many are overdue."""
+    if not scope.is_staff:
+        return []
     now = clock.now()
+    memberships = TeamMembership.objects.all()
+    if not scope.sees_everything:
+        memberships = memberships.filter(team__party_id__in=scope.team_party_ids)
     rows = (
-        TeamMembership.objects.filter(
+        memberships.filter(
             person__read_tasks__version__status=Status.PUBLISHED, person__is_active=True
         )
         .values("team_id", "team__name")
