@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,6 +53,10 @@ def _document(request: HttpRequest, pk: int) -> Document:
         raise Http404("No such document")
 
 
+def _library_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
+    return qs.select_related("owner", "team").defer("search_text")
+
+
 @require_GET
 @staff_required
 def library(request: HttpRequest) -> HttpResponse:
@@ -62,12 +67,15 @@ def library(request: HttpRequest) -> HttpResponse:
         status=data.get("status", ""), tag=data.get("tag", ""),
     )  # fmt: skip
     cursor = request.GET.get("cursor", "")[:200] or None
+    # The page's keys first, on the narrow filtered query, then only its rows with their
+    # joins: in one statement SQLite joined and sorted every match (30-50 ms for the
+    # 2,000 matches of a common word at 10,000 documents; bench/policies.py).
+    page = {"field": "title", "descending": False, "limit": PAGE, "is_text": True,
+            "fetch": _library_rows}  # fmt: skip
     try:
-        rows, next_cursor = paginate(qs, field="title", descending=False, cursor=cursor,
-                                     limit=PAGE, is_text=True)  # fmt: skip
+        rows, next_cursor = paginate(qs, cursor=cursor, **page)  # type: ignore[arg-type]
     except RapportError:
-        rows, next_cursor = paginate(qs, field="title", descending=False, cursor=None,
-                                     limit=PAGE, is_text=True)  # fmt: skip
+        rows, next_cursor = paginate(qs, cursor=None, **page)  # type: ignore[arg-type]
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(request, "policies/library.html", {
