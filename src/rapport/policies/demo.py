@@ -211,12 +211,13 @@ def _work_on_tickets(people: dict[str, Person], policies: dict[str, Document],
             why="I could not tell whether to send my scanner's battery in.",
             proposed_fix="Say that batteries are covered for 12 months.",
         )  # fmt: skip
-    # Clients opened suggested articles from the new-request form; most left satisfied.
-    readers = [people[u] for u in ("peter.lindqvist", "grace.kim") if u in people]
+    # Clients opened suggested articles from the new-request form: after the first one
+    # they raised the request anyway; the others answered the question (deflected).
+    readers = list(Person.objects.filter(username__in=["peter.lindqvist", "grace.kim"]))
     shown = Document.objects.filter(kind="article", client_audience="all", status="published")
     for n, doc in enumerate(shown.order_by("pk")[:4]):
         for person in readers:
             actions.opened_from_new_request(person, doc)
-            if n == 3:
+            if n == 0:
                 actions.raised_request(person)
     assert ReadTask.objects.exists()
