@@ -11,9 +11,12 @@ Status precedence, one rule for every route: a path object you cannot see → 40
 seen but not yours to change → 403; then the body is checked (422, or 404 for an id
 in the body you cannot see).
 
-`MATRIX` must name every operation of the OpenAPI document, so a new endpoint cannot
-ship without a row here. Each operation is one test (one world build); inside it every
-role runs in a savepoint that is rolled back, so each role meets the same world.
+The `MATRIX` of this file and of every `test_permission_matrix_<area>.py` beside it
+must together name every operation of the OpenAPI document, so a new endpoint cannot
+ship without a row. An area's file imports the machinery from here and runs its own
+rows with `run_operation` (the docstring of `matrices` shows one). Each operation is
+one test (one world build); inside it every role runs in a savepoint that is rolled
+back, so each role meets the same world.
 """
 
 from __future__ import annotations
@@ -1408,28 +1411,42 @@ def schema_operations() -> set[str]:
     }
 
 
-def app_rows() -> set[str]:
-    """Operations whose rows live in an app's own `test_permission_matrix_<app>.py`
-    (its `MATRIX`), so that parallel work on several apps does not collide here."""
-    rows: set[str] = set()
+def matrices() -> dict[str, dict[str, list[Case]]]:
+    """This file's MATRIX and each area's, by module name. An area's file is::
+
+    import pytest
+    from test_permission_matrix import Case, outcomes, run_operation
+
+    MATRIX = {"GET /api/v1/things": [Case(lambda c, x: c.get("/api/v1/things"), ...)]}
+
+    @pytest.mark.parametrize("operation", sorted(MATRIX))
+    def test_operation(operation: str, db: None) -> None:
+        run_operation(MATRIX, operation)
+    """
+    found = {__name__: MATRIX}
     for path in sorted(Path(__file__).parent.glob("test_permission_matrix_*.py")):
-        rows |= importlib.import_module(path.stem).MATRIX.keys()
-    return rows
+        found[path.stem] = importlib.import_module(path.stem).MATRIX
+    return found
 
 
 def test_matrix_covers_every_operation_of_the_schema() -> None:
     operations = schema_operations()
-    covered = MATRIX.keys() | app_rows()
-    missing = sorted(operations - covered)
-    stale = sorted(covered - operations)
-    assert not missing, f"add these operations to MATRIX in {__name__}: {missing}"
-    assert not stale, f"these MATRIX rows name no operation any more: {stale}"
+    named: dict[str, str] = {}
+    for module, matrix in matrices().items():
+        for operation in matrix:
+            assert operation not in named, f"{operation} is in {named[operation]} and {module}"
+            named[operation] = module
+    missing = sorted(operations - named.keys())
+    stale = sorted(named.keys() - operations)
+    assert not missing, f"add these operations to a permission matrix: {missing}"
+    assert not stale, f"these matrix rows name no operation any more: {stale}"
 
 
 def test_every_case_names_every_role() -> None:
-    for operation, cases in MATRIX.items():
-        for case in cases:
-            assert set(case.expect) == set(EVERYONE), operation
+    for matrix in matrices().values():
+        for operation, cases in matrix.items():
+            for case in cases:
+                assert set(case.expect) == set(EVERYONE), operation
 
 
 # --- policies: the library and change proposals -----------------------------
@@ -1668,17 +1685,22 @@ def _check(role: str, case: Case, ctx: Ctx, response: Any, expected: int) -> str
     return None
 
 
-@pytest.mark.parametrize("operation", sorted(MATRIX))
-def test_operation(operation: str, db: None) -> None:
+def run_operation(matrix: dict[str, list[Case]], operation: str) -> None:
+    """Every case of the operation, for every role, in one world."""
     ctx = build_matrix_world()
     failures = []
-    for case in MATRIX[operation]:
+    for case in matrix[operation]:
         name = f"{operation} [{case.label}]" if case.label else operation
         for role in EVERYONE:
             problem = _run(role, case, ctx)
             if problem:
                 failures.append(f"{role:>15} × {name}: {problem}")
     assert not failures, "\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX))
+def test_operation(operation: str, db: None) -> None:
+    run_operation(MATRIX, operation)
 
 
 def test_no_internal_note_reaches_clients_or_vendor_users(db: None) -> None:

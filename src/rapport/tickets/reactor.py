@@ -52,6 +52,7 @@ from django.db.models import Count, Max, Min
 from django.utils.module_loading import autodiscover_modules
 
 from rapport.core import clock
+from rapport.core.fast import reference
 from rapport.tickets.models import Event, PendingReaction, ReactionCursor, ReactionState, Ticket
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,11 @@ def news() -> bool:
     return Event.objects.filter(pk__gt=_low["position"]).exists()
 
 
+# One snapshot of the reference data per pass (rapport.core.fast.reference): handlers
+# that raise tickets or compute clocks read the stamp once for the batch, not once
+# per call, and a drain that follows the log for minutes still sees reference data
+# changed meanwhile at its next pass.
+@reference.scope()
 def _pass(limit: int, gap_grace: timedelta) -> tuple[int, bool]:
     subs = subscribers()
     if not subs:

@@ -19,6 +19,7 @@ from django.http import QueryDict
 
 from rapport.core import search
 from rapport.core.choices import StatusCategory
+from rapport.core.fast.counts import capped_counts
 from rapport.core.fast.prepared import Prepared
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
@@ -146,9 +147,6 @@ def queue_counts(
     counted. Its filters narrow the queue's rows, so a count may read more than
     CAP + 1 of them to find CAP + 1 matches; at most the queue's.
     """
-    parts: list[str] = []
-    params: list[Any] = []
-    keys: list[str] = []
     counted: list[tuple[str, QuerySet[Ticket]]] = [
         (queue.slug, Ticket.objects.filter(queue_filter(scope, queue.slug, now)))
         for queue in QUEUES
@@ -156,17 +154,8 @@ def queue_counts(
     for view in (views or [])[:MAX_VIEW_COUNTS]:
         if view.queue in QUEUE_BY_SLUG:
             counted.append((f"view:{view.pk}", _view_rows(scope, view, now)))
-    for index, (key, qs) in enumerate(counted):
-        inner = qs.order_by().values("pk")[: CAP + 1]
-        sql, inner_params = inner.query.get_compiler(connection.alias).as_sql()
-        # Django compiled `sql` from a queryset; values travel separately as parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{index})")  # noqa: S608
-        params.extend(inner_params)
-        keys.append(key)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return {key: int(n) for key, n in zip(keys, row, strict=True)}
+    counts = capped_counts([qs for _, qs in counted], CAP + 1)
+    return {key: n for (key, _), n in zip(counted, counts, strict=True)}
 
 
 MAX_VIEW_COUNTS = 20
@@ -366,6 +355,8 @@ def client_suggestions(scope: Scope, typed: str) -> list[Party]:
 def staff_choices(scope: Scope) -> list[Person]:
     """Staff who can be assigned tickets of the person's teams."""
     teams = team_parties(scope)
+    if teams is not None and not teams:
+        return []  # a person in no team assigns no one (and `IN ()` cannot be prepared)
     return _staff(None if teams is None else tuple(teams))
 
 
