@@ -22,6 +22,7 @@ from test_permission_matrix import (
     d,
     library,
     outcomes,
+    readers_of,
     run_operation,
 )
 
@@ -81,6 +82,14 @@ def check_decided(role: str, body: Any, ctx: Ctx) -> None:
 
 
 MATRIX: dict[str, list[Case]] = {
+    "PUT /api/v1/documents/{document_id}/vote": [
+        Case(lambda c, x: c.put(f"/api/v1/documents/{d(x, 'globex')}/vote", {"helpful": True},
+                                content_type="application/json"),
+             readers_of("globex"), prepare=library, label="article for Globex"),
+        Case(lambda c, x: c.put(f"/api/v1/documents/{d(x, 'policy')}/vote", {"helpful": True},
+                                content_type="application/json"),
+             readers_of("policy", 422), prepare=library, label="policy"),
+    ],
     "PUT /api/v1/documents/{document_id}/audience": [
         Case(lambda c, x: c.put(f"/api/v1/documents/{d(x, 'policy')}/audience", {
                 "all_staff": False, "audience_roles": ["manager"],

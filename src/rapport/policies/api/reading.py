@@ -17,6 +17,7 @@ from rapport.directory.queries import scope_for
 from rapport.policies import actions, queries
 from rapport.policies.api._common import (
     caller,
+    path_document,
     path_version,
     router,
 )
@@ -83,3 +84,24 @@ def acknowledgements(request: HttpRequest, document_id: int) -> list[dict[str, A
     )  # fmt: skip
     return [{"version": v.number, "assigned": v.assigned, "acknowledged": v.acknowledged,
              "overdue": v.overdue} for v in rows]  # fmt: skip
+
+
+class VoteIn(Input):
+    helpful: bool = Field(description="Was it helpful? One vote per person; again changes it")
+
+
+class VotesOut(Schema):
+    helpful: bool
+    yes: int
+    no: int
+
+
+@router.put("/documents/{document_id}/vote", response=VotesOut,
+            summary="“Was this helpful?” on an article you can read")  # fmt: skip
+def vote(request: HttpRequest, document_id: int, payload: VoteIn) -> dict[str, Any]:
+    doc = path_document(request, document_id)
+    mine = actions.vote(caller(request), doc, helpful=payload.helpful)
+    counts = doc.votes.aggregate(
+        yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))
+    )
+    return {"helpful": mine.helpful, "yes": counts["yes"], "no": counts["no"]}
