@@ -184,13 +184,13 @@ def search(qs: QuerySet[Document], text: str, *, any_word: bool = False) -> Quer
 CANDIDATES = 200
 SQLITE_RANKED = (
     "SELECT f.rowid FROM policies_document_fts f JOIN policies_document d ON d.id = f.rowid "
-    "WHERE policies_document_fts MATCH %s AND d.status = 'published' AND d.kind IN ({kinds}) "
+    "WHERE policies_document_fts MATCH %s AND d.status = 'published' AND d.kind IN (%s, %s) "
     "ORDER BY bm25(policies_document_fts), f.rowid DESC LIMIT %s"
 )
 POSTGRES_RANKED = (
     "SELECT id FROM policies_document, to_tsquery('simple'::regconfig, %s) query "
     "WHERE to_tsvector('simple'::regconfig, search_text) @@ query AND status = 'published' "
-    "AND kind IN ({kinds}) ORDER BY ts_rank(to_tsvector('simple'::regconfig, search_text), "
+    "AND kind IN (%s, %s) ORDER BY ts_rank(to_tsvector('simple'::regconfig, search_text), "
     "query) DESC, id DESC LIMIT %s"
 )
 
@@ -200,15 +200,14 @@ def ranked_ids(text: str, kinds: tuple[str, ...], limit: int = CANDIDATES) -> li
     words = terms(text)
     if not words or not kinds:
         return []
-    placeholders = ", ".join(["%s"] * len(kinds))
-    if connection.vendor == "postgresql":
-        query = " | ".join(f"{w}:*" for w in words)
-        sql = POSTGRES_RANKED.format(kinds=placeholders)
-    else:
-        query = " OR ".join(f'"{w}"*' for w in words)
-        sql = SQLITE_RANKED.format(kinds=placeholders)
+    pair = (kinds[0], kinds[-1])  # the statements name two kinds; one is named twice
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query, *kinds, limit])
+        if connection.vendor == "postgresql":
+            query = " | ".join(f"{w}:*" for w in words)
+            cursor.execute(POSTGRES_RANKED, [query, *pair, limit])
+        else:
+            query = " OR ".join(f'"{w}"*' for w in words)
+            cursor.execute(SQLITE_RANKED, [query, *pair, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
