@@ -16,7 +16,7 @@ REACTION_RATE ?= 1000
 REACTION_SECONDS ?= 60
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres test-sqlite-nofast bench-fast clean
+.PHONY: install install-dev chromium mail-tools run test test-sqlite test-postgres lint format openapi bench bench-sqlite bench-postgres bench-desk bench-desk-sqlite bench-desk-postgres bench-sla bench-sla-sqlite bench-sla-postgres bench-mail bench-mail-sqlite bench-mail-postgres bench-chain bench-chain-sqlite bench-chain-postgres bench-scorecards bench-scorecards-sqlite bench-scorecards-postgres eval-quotes bench-http bench-http-sqlite bench-http-postgres bench-http-profile bench-queue bench-reactions bench-policies bench-policies-sqlite bench-policies-postgres bench-training bench-training-sqlite bench-training-postgres test-sqlite-nofast bench-fast clean
 POLICY_BENCH_DOCUMENTS ?= 10000
 POLICY_BENCH_STAFF ?= 5000
 
@@ -86,7 +86,7 @@ format: install-dev
 openapi: install
 	$(BIN)/rapport openapi > docs/openapi.json
 
-bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies
+bench: bench-sqlite bench-postgres bench-desk bench-sla bench-mail bench-chain bench-scorecards bench-queue bench-reactions bench-policies bench-training
 
 ## Every bench runs with fast paths off too: RAPPORT_FAST_PATHS=0 make bench-sqlite
 ## (or RAPPORT_FAST_PATHS_OFF=rows,reference for some). bench-fast times each fast path's
@@ -199,6 +199,14 @@ bench-policies-sqlite: install-dev
 
 bench-policies-postgres: install-dev
 	DATABASE_URL=$(TEST_DATABASE_URL)_policiesbench RAPPORT_DATA_DIR=var/bench-policies $(BIN)/python bench/policies.py --documents $(POLICY_BENCH_DOCUMENTS) --staff $(POLICY_BENCH_STAFF)
+
+bench-training: bench-training-sqlite bench-training-postgres
+
+bench-training-sqlite: install-dev
+	env -u DATABASE_URL RAPPORT_DATA_DIR=var/bench-training $(BIN)/python bench/training.py --staff 5000 --team 200
+
+bench-training-postgres: install-dev
+	DATABASE_URL=$(TEST_DATABASE_URL)_trainingbench RAPPORT_DATA_DIR=var/bench-training $(BIN)/python bench/training.py --staff 5000 --team 200
 
 clean:
 	rm -rf $(VENV) var node_modules

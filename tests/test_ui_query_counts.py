@@ -15,7 +15,8 @@ from rapport.tickets import actions
 from rapport.tickets.models import Ticket
 
 DESK_PAGES = (
-    "/desk/", "/desk/q/unassigned/", "/desk/q/team/", "/desk/q/pending/", "/desk/q/solved/",
+    "/desk/q/mine/", "/desk/dashboard/", "/desk/q/all/?q=printer",
+    "/desk/q/unassigned/", "/desk/q/team/", "/desk/q/pending/", "/desk/q/solved/",
     "/desk/q/team/?q=printer&tag=printer&priority=2&sort=-priority",
     "/desk/q/team/?assignee=me&status=new&sort=created", "/desk/counts",
 )  # fmt: skip

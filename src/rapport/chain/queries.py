@@ -62,6 +62,11 @@ class Edge:
     worst: bool = False
 
     @property
+    def decided(self) -> int:
+        """Clocks with a verdict (kept or breached): what attainment is a share of."""
+        return self.achieved + self.breached
+
+    @property
     def attainment(self) -> float | None:
         decided = self.achieved + self.breached
         return round(self.achieved / decided, 4) if decided else None

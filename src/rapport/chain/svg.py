@@ -75,7 +75,7 @@ def render(data: RelationshipMap, tickets_url: str) -> str:
         title = (
             f"{edge.agreement.name}: {edge.agreement.provider.name} serves "
             f"{edge.agreement.client.name} ({edge.agreement.kind.upper()}) — {edge.tickets} "
-            f"tickets, attainment {_percent(edge.attainment)} ({edge.achieved} kept, "
+            f"tickets, attainment {_percent(edge.attainment)} (clocks: {edge.achieved} kept, "
             f"{edge.breached} breached, {edge.pending} pending)"
         )
         out.append(

@@ -11,14 +11,15 @@ from django.db import IntegrityError, transaction
 from rapport.core import clock
 from rapport.core.choices import Priority
 from rapport.core.errors import Invalid, NotFound, PermissionDenied, RapportError
-from rapport.desk.models import SavedView
-from rapport.directory.models import Person
+from rapport.desk.models import ClientNote, SavedView
+from rapport.directory.models import Party, Person
 from rapport.directory.queries import scope_for, visible_people
 from rapport.tickets import actions as ticket_actions
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Status, Ticket
 
 MAX_VIEWS = 50
+MAX_NOTE = 5000
 
 
 @transaction.atomic
@@ -95,3 +96,22 @@ def bulk_change(actor: Person, numbers: list[int], action: str, value: str) -> B
         else:
             result.done.append(number)
     return result
+
+
+@transaction.atomic
+def add_client_note(
+    actor: Person, *, party: Party | None = None, person: Person | None = None, body: str
+) -> ClientNote:
+    """A staff-only note about a client party or a person (plain text, shown escaped)."""
+    if not scope_for(actor).is_staff:
+        raise PermissionDenied("Notes about clients are for staff.")
+    if (party is None) == (person is None):
+        raise Invalid("A note is about one client or one person.")
+    body = body.strip()
+    if not body:
+        raise Invalid("Write the note first.", field="body")
+    if len(body) > MAX_NOTE:
+        raise Invalid(f"A note holds at most {MAX_NOTE} characters.", field="body")
+    return ClientNote.objects.create(
+        party=party, person=person, author=actor, body=body, created_at=clock.now()
+    )

@@ -116,6 +116,8 @@ class AgreementForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField()
+    # Solving a ticket whose hand-offs are still open is asked again first.
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args: object, statuses: list[Status], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from rapport.directory.models import Person
+from rapport.directory.models import Party, Person
 
 
 class SavedView(models.Model):
@@ -30,3 +30,34 @@ class SavedView(models.Model):
         from rapport.desk.views import view_url
 
         return view_url(self.queue, self.query, self.pk)
+
+
+class ClientNote(models.Model):
+    """Something staff should know about a client (an organisation or team they
+    serve) or a person: written by staff for staff, never shown to clients or vendors."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["party", "created_at"], name="client_note_party"),
+            models.Index(fields=["person", "created_at"], name="client_note_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(party__isnull=False) | models.Q(person__isnull=False),
+                name="client_note_about_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author_id} on {self.created_at:%Y-%m-%d}"

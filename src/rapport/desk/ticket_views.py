@@ -19,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.agreements.models import Agreement
 from rapport.agreements.queries import applicable_agreements
+from rapport.chain import queries as chain_queries
 from rapport.chain import views as chain_views
 from rapport.core import clock
-from rapport.core.choices import DONE_CATEGORIES
-from rapport.core.errors import NotFound
+from rapport.core.choices import ACTIVE_CATEGORIES, DONE_CATEGORIES
+from rapport.core.errors import Invalid, NotFound
 from rapport.core.fast.prepared import Prepared
 from rapport.desk import fragments
 from rapport.desk import sla as desk_sla
@@ -325,12 +326,29 @@ def _inline(
 def set_status(request: HttpRequest, number: int) -> HttpResponse:
     def change(ticket: Ticket, data: dict[str, Any], statuses: list[Status]) -> object:
         status = next(s for s in statuses if s.slug == data["status"])
+        if status.category in DONE_CATEGORIES and not data.get("confirm"):
+            _refuse_with_open_handoffs(request, ticket, status)
         return actions.set_status(me(request), ticket, status)
 
     return _inline(
         request, number, lambda t, s: StatusForm(request.POST, statuses=s), change,
         "Status changed.",
     )  # fmt: skip
+
+
+def _refuse_with_open_handoffs(request: HttpRequest, ticket: Ticket, status: Status) -> None:
+    """Solving a ticket leaves its open hand-offs running: the agent confirms it first."""
+    still_open = [
+        child for child in chain_queries.children(my_scope(request), ticket)
+        if child.status_category in ACTIVE_CATEGORIES
+    ]  # fmt: skip
+    if still_open:
+        numbers = ", ".join(f"#{c.pk} ({c.provider_party.name})" for c in still_open)
+        raise Invalid(
+            f"{len(still_open)} hand-off{'s are' if len(still_open) > 1 else ' is'} still open: "
+            f"{numbers}. Set “{status.name}” anyway?",
+            field="confirm",
+        )
 
 
 @require_POST

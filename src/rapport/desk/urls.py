@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.desk import reaction_views, ticket_views, views
+from rapport.desk import dashboard_views, profile_views, reaction_views, ticket_views, views
 
 app_name = "desk"
 
 urlpatterns = [
-    path("", views.queue, name="home"),
+    path("", views.home, name="home"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("clients/<int:party_id>/", profile_views.client, name="client"),
+    path("clients/<int:party_id>/notes", profile_views.client_note, name="client-note"),
+    path("people/<int:person_id>/", profile_views.person, name="person"),
+    path("people/<int:person_id>/notes", profile_views.person_note, name="person-note"),
     path("q/<slug:slug>/", views.queue, name="queue"),
     path("counts", views.counts, name="counts"),
     path("clients", views.clients, name="clients"),

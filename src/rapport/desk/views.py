@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.core import clock
+from rapport.core.choices import DONE_CATEGORIES
 from rapport.core.errors import Invalid, NotFound
 from rapport.desk import actions, queries
 from rapport.desk import sla as desk_sla
@@ -22,7 +23,8 @@ from rapport.directory.access import me, my_scope, staff_required
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.forms import run_action
 
-FILTER_KEYS = ("q", "status", "priority", "provider", "assignee", "tag", "client", "sort")
+FILTER_KEYS = ("q", "status", "priority", "provider", "assignee", "tag", "client", "sort",
+               *queries.FIGURES)  # fmt: skip
 SORT_LABELS = {
     "-updated": "latest update first", "updated": "oldest update first",
     "-created": "newest first", "created": "oldest first",
@@ -45,7 +47,7 @@ COLUMNS = (
 )
 
 
-def _sidebar(request: HttpRequest, current: str, current_view: int | None = None) -> dict[str, Any]:
+def sidebar(request: HttpRequest, current: str, current_view: int | None = None) -> dict[str, Any]:
     views = list(queries.saved_views(me(request)))
     counts = queries.queue_counts(my_scope(request), clock.now(), views)
     for view in views:
@@ -58,6 +60,7 @@ def _sidebar(request: HttpRequest, current: str, current_view: int | None = None
         ],
         "saved_views": views,
         "current_view": current_view,
+        "dashboard_current": current == "dashboard",
     }
 
 
@@ -68,8 +71,18 @@ def counts(request: HttpRequest) -> HttpResponse:
     """The sidebar alone, polled so the counts stay live."""
     current = request.GET.get("queue", "")
     view = request.GET.get("view", "")
-    context = _sidebar(request, current, int(view) if view.isdigit() else None)
+    context = sidebar(request, current, int(view) if view.isdigit() else None)
     return render(request, "desk/_sidebar.html", context)
+
+
+@require_GET
+@staff_required
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """Managers and admins land on their dashboard; agents on their own queue."""
+    if my_scope(request).sees_everything:
+        return redirect("desk:dashboard")
+    return queue(request, "mine")
 
 
 @require_GET
@@ -80,6 +93,8 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         raise Http404("No such queue.")
     scope = my_scope(request)
     statuses = ticket_queries.statuses()
+    if slug in queries.ACTIVE_QUEUES:
+        statuses = [s for s in statuses if s.category not in DONE_CATEGORIES]
     staff = queries.staff_choices(scope)
     form = FilterForm(
         request.GET, statuses=statuses, providers=queries.provider_choices(scope), staff=staff
@@ -94,6 +109,7 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         tag=data.get("tag") or None,
         client=data.get("client"),
         text=data.get("q") or None,
+        **queries.figure_filters(request.GET),
     )
     sort = data.get("sort") or queries.DEFAULT_SORT
     now = clock.now()
@@ -116,7 +132,7 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         kept["client"] = str(data["client"])
     view_id = request.GET.get("view", "")
     context = {
-        **_sidebar(request, slug, int(view_id) if view_id.isdigit() else None),
+        **sidebar(request, slug, int(view_id) if view_id.isdigit() else None),
         "queue": queries.QUEUE_BY_SLUG[slug],
         "rows": rows,
         "rendered_rows": queue_rows(rows, desk_sla.queue_badges(rows, now)),

@@ -27,8 +27,10 @@ from rapport.directory.models import (
 )
 from rapport.directory.queries import Scope
 from rapport.mail.outbound import queue_mail
+from rapport.people import training_queries
 from rapport.policies import queries as policy_queries
 from rapport.scorecards import actions, charts, engine
+from rapport.scorecards.display import hours_and_minutes
 from rapport.scorecards.periods import Period, last_periods, period_containing
 
 SYSTEM = Scope(person_id=None, staff_role="admin")
@@ -66,6 +68,13 @@ def digest_content(provider: Party, period: Period) -> dict[str, str]:
         **_written_down(provider),
         "provider": provider, "period": period, "row": rows[0] if rows else None,
         "agents": agents, "chart": charts.trend_svg(points),
+        "training_currency": training_queries.party_currency(provider.pk, period.since,
+                                                             period.until),
+        "training_overdue": training_queries.overdue_of_party(provider.pk),
+        "resolution_median": hours_and_minutes(rows[0]["metrics"]["resolution_median_minutes"])
+        if rows else None,
+        "resolution_p90": hours_and_minutes(rows[0]["metrics"]["resolution_p90_minutes"])
+        if rows else None,
         "url": settings.RAPPORT_BASE_URL.rstrip("/")
         + f"/scorecards/?period={period.kind}&date={period.start.isoformat()}",
     }  # fmt: skip

@@ -17,6 +17,7 @@ from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
 from rapport.policies import queries as policy_queries
 from rapport.scorecards import actions, charts, engine, exports, queries, weighted
+from rapport.scorecards.display import hours_and_minutes
 from rapport.scorecards.exports import LABELS
 from rapport.scorecards.forms import RatingForm, WeightedForm
 from rapport.scorecards.models import Criterion
@@ -51,11 +52,25 @@ def _choices(request: HttpRequest) -> tuple[Period, str]:
     return period_containing(kind, day), dimension
 
 
+def _shown(metric: str, value: Any) -> Any:
+    return hours_and_minutes(value) if metric.endswith("_minutes") else value
+
+
+def _trend_shown(metric: str, change: float | None) -> str | None:
+    if change is None:
+        return None
+    if metric.endswith("_minutes"):
+        shown = hours_and_minutes(change) or ""
+        return shown if shown.startswith("−") else f"+{shown}"
+    return f"{change:+g}"
+
+
 def _cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["cells"] = [
-            {"metric": m, "value": row["metrics"][m], "trend": row["trend"][m],
-             "linked": m in queries.BEHIND}
+            {"metric": m, "value": row["metrics"][m], "shown": _shown(m, row["metrics"][m]),
+             "trend": row["trend"][m], "linked": m in queries.BEHIND,
+             "trend_shown": _trend_shown(m, row["trend"][m])}
             for m in SHOWN
         ]  # fmt: skip
     return rows

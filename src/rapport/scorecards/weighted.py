@@ -12,12 +12,15 @@ from datetime import date
 from typing import Any
 
 from rapport.directory.queries import Scope
+from rapport.people import training_queries
 from rapport.scorecards import engine
 from rapport.scorecards.models import Criterion, ManualRating, WeightedScorecard
 from rapport.scorecards.periods import Period, last_periods
 
 PERCENT_METRICS = {"first_response_attainment", "resolution_attainment", "csat",
-                   "survey_response_rate"}  # fmt: skip
+                   "survey_response_rate", "training_currency"}  # fmt: skip
+# Measured by the people app from training assignments, not by the ticket engine.
+TRAINING = "training_currency"
 TIME_METRICS = {"first_response_median_minutes", "first_response_p90_minutes",
                 "resolution_median_minutes", "resolution_p90_minutes"}  # fmt: skip
 SCORABLE = sorted(PERCENT_METRICS | TIME_METRICS | {"nps", "ces", "reopen_rate"})
@@ -89,7 +92,8 @@ def evaluate(scope: Scope, card: WeightedScorecard, day: date) -> dict[str, Any]
             criterion__scorecard=card, period_start__in=[p.start for p in periods]
         )
     }
-    need_figures = any(c.metric != Criterion.MANUAL for c in criteria)
+    need_figures = any(c.metric not in (Criterion.MANUAL, TRAINING) for c in criteria)
+    need_training = any(c.metric == TRAINING for c in criteria)
     out = []
     for period in periods:
         figures: dict[str, Any] = {}
@@ -102,6 +106,10 @@ def evaluate(scope: Scope, card: WeightedScorecard, day: date) -> dict[str, Any]
             for bucket in engine.collect(period.since, period.until, parties=allowed).values():
                 total.add(bucket)
             figures = engine.metrics_of(total, period.until)
+        if need_training:
+            figures[TRAINING] = training_queries.party_currency(
+                card.provider_id, period.since, period.until
+            )
         ratings = {cid: v for (cid, start), v in manual.items() if start == period.start}
         result = period_score(criteria, figures, ratings)
         out.append({"start": period.start, "end": period.end, "label": period.label,

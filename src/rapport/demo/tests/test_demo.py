@@ -18,19 +18,25 @@ from rapport import settings as project_settings
 from rapport.agreements.models import Agreement
 from rapport.core.errors import Invalid
 from rapport.demo import builder as demo
+from rapport.demo.phrases import COMPLAINTS, FRUSTRATED
 from rapport.directory import actions as directory
 from rapport.directory.models import (
     Organisation,
     OrgMembership,
+    Party,
     PartyKind,
     Person,
     Team,
     TeamMembership,
 )
+from rapport.directory.queries import scope_for
 from rapport.mail import outbound
 from rapport.mail.models import OutboundMessage
 from rapport.notifications.models import Notification
 from rapport.sla.models import TicketClock
+from rapport.sla.queries import attainment
+from rapport.surveys.formulas import csat_of
+from rapport.surveys.models import Survey
 from rapport.testing import World
 from rapport.tickets.models import Event, Message, Ticket
 from rapport.tickets.testing import drain_reactions
@@ -113,6 +119,53 @@ class TestTheDemo:
         assert Notification.objects.filter(kind="sla_breach").exists()
         due = Ticket.objects.filter(status_category="open", sla_due_at__isnull=False)
         assert due.exists()
+
+    def test_a_manager_sees_believable_attainment_and_ratings(self, printed: str) -> None:
+        """What the manager (daniel.fischer) sees over the last 30 days: attainment
+        mostly 85-97 %, one or two weak providers, a third of solved tickets rated."""
+        manager = scope_for(Person.objects.get(username="daniel.fischer"))
+        until = timezone.now()
+        since = until - timedelta(days=30)
+        total = attainment(manager, since=since, until=until).total
+        assert total.rate is not None and 0.85 <= total.rate <= 0.97, total
+        rates = {}
+        for party in Party.objects.filter(kind__in=("team", "vendor", "contractor")):
+            clocks = attainment(manager, since=since, until=until, provider=party.pk).total
+            if clocks.achieved + clocks.breached >= 10:
+                rates[party.name] = clocks.rate
+        weak = sorted(name for name, rate in rates.items() if rate is not None and rate < 0.85)
+        assert 1 <= len(weak) <= 2, rates
+        assert sum(1 for rate in rates.values() if rate is not None and rate >= 0.85) >= 4, rates
+        solved = Ticket.objects.filter(solved_at__gte=until - timedelta(days=60)).count()
+        rated = Survey.objects.filter(state="answered", csat__isnull=False).count()
+        assert 0.25 <= rated / solved <= 0.42, (rated, solved)
+
+    def test_one_watermelon_and_a_client_at_risk(self, printed: str) -> None:
+        manager = scope_for(Person.objects.get(username="daniel.fischer"))
+        until = timezone.now()
+        since = until - timedelta(days=30)
+        billing = Party.objects.get(name="Billing")
+        kept = attainment(manager, since=since, until=until, provider=billing.pk).total.rate
+        answers = Survey.objects.filter(provider_party=billing, csat__isnull=False)
+        csat = csat_of(answers.values_list("csat", flat=True))
+        assert kept is not None and kept >= 0.9 and csat is not None and csat < 60, (kept, csat)
+        fabrikam = Party.objects.get(name="Fabrikam Manufacturing")
+        theirs = Survey.objects.filter(ticket__client_party=fabrikam, csat__isnull=False)
+        others = Survey.objects.exclude(ticket__client_party=fabrikam).filter(
+            csat__isnull=False, provider_party__name="Customer Support"
+        )
+        assert csat_of(theirs.values_list("csat", flat=True)) < 40
+        assert csat_of(others.values_list("csat", flat=True)) > 70
+        said = Message.objects.filter(ticket__client_party=fabrikam, author_side="client")
+        angry = [m for m in said.values_list("body_text", flat=True)
+                 if any(phrase in m for phrase in (*COMPLAINTS, *FRUSTRATED))]  # fmt: skip
+        assert len(angry) >= 6
+        late = TicketClock.objects.filter(ticket__client_party=fabrikam, breached_at__isnull=False)
+        assert late.values("ticket_id").distinct().count() >= 5
+
+    def test_activity_reaches_the_moment_the_demo_was_built(self, printed: str) -> None:
+        latest = Event.objects.order_by("-created_at").values_list("created_at", flat=True)[0]
+        assert _BUILT["from"] - latest < timedelta(minutes=45)
 
     def test_recent_tickets_are_open_and_old_ones_done(self, printed: str) -> None:
         week_ago = timezone.now() - timedelta(days=7)

@@ -17,15 +17,18 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import QueryDict
 
-from rapport.core import search
-from rapport.core.choices import StatusCategory
+from rapport.core import clock, search
+from rapport.core.choices import ACTIVE_CATEGORIES, Clock, StatusCategory
 from rapport.core.fast.counts import capped_counts
 from rapport.core.fast.prepared import Prepared
 from rapport.core.pagination import paginate
 from rapport.desk.models import SavedView
+from rapport.desk.queries import figures
 from rapport.desk.queries.thread import display_name
 from rapport.directory.models import Party, PartyKind, Person
 from rapport.directory.queries import Scope, provider_parties
+from rapport.policies.models import Proposal, ProposalStatus
+from rapport.sla.models import LIVE_STATES, TicketClock
 from rapport.tickets import queries as ticket_queries
 from rapport.tickets.models import Ticket, TicketTag
 
@@ -50,6 +53,8 @@ QUEUES = (
     Queue("pending", "Pending on client", "No ticket is waiting for a client's answer."),
     Queue("hold", "On hold", "No ticket is on hold."),
     Queue("solved", "Recently solved", "Nothing was solved in the last seven days."),
+    # Every status, closed ones too: where a search and the dashboard's figures land.
+    Queue("all", "All tickets", "No ticket matches."),
 )
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
 
@@ -128,7 +133,14 @@ def queue_filter(scope: Scope, slug: str, now: datetime) -> Q:
         return teams & Q(status_category=StatusCategory.ON_HOLD)
     if slug == "solved":
         return teams & Q(status_category=StatusCategory.SOLVED, updated_at__gte=now - RECENTLY)
+    if slug == "all":
+        return (teams | Q(assignee_id=scope.person_id)) if teams else Q()
     raise KeyError(slug)
+
+
+# Queues whose tickets are all unsolved: their status filter offers no solved or
+# closed status (it would always find nothing).
+ACTIVE_QUEUES = frozenset({"mine", "unassigned", "team", "pending", "hold"})
 
 
 def queue_counts(
@@ -181,7 +193,25 @@ def view_filters(query: str) -> Filters:
         tag=params.get("tag", "").strip().lower()[:64] or None,
         client=number("client"),
         text=params.get("q", "")[:200] or None,
+        **figure_filters(params),
     )
+
+
+# The dashboard's figures as queue filters, and the values each one takes.
+FIGURES = {
+    "created": ("today", "week", "month"),
+    "solved": ("today", "week", "month"),
+    "breached": ("any", "sla", "ola", "uc"),
+    "near": ("any", "sla", "ola", "uc"),
+    "proposal": ("open",),
+    "state": ("unsolved",),
+}
+
+
+def figure_filters(params: Any) -> dict[str, str | None]:
+    """The figure filters of a query string; an unknown value is left out."""
+    return {key: (params.get(key) if params.get(key) in values else None)
+            for key, values in FIGURES.items()}  # fmt: skip
 
 
 def _view_rows(scope: Scope, view: SavedView, now: datetime) -> QuerySet[Ticket]:
@@ -197,6 +227,7 @@ def _view_rows(scope: Scope, view: SavedView, now: datetime) -> QuerySet[Ticket]
 
 
 def _filtered(qs: QuerySet[Ticket], scope: Scope, filters: Filters) -> QuerySet[Ticket]:
+    qs = _figures(qs, filters)
     return ticket_queries.filter_tickets(
         qs,
         status=filters.status,
@@ -208,6 +239,35 @@ def _filtered(qs: QuerySet[Ticket], scope: Scope, filters: Filters) -> QuerySet[
         tag=filters.tag,
         text=filters.text,
     )
+
+
+def _figures(qs: QuerySet[Ticket], filters: Filters) -> QuerySet[Ticket]:
+    """The dashboard's figures as conditions (the same rules as `queries.dashboard`)."""
+    now = clock.now()
+    starts = figures.periods(now)
+    if filters.created:
+        qs = qs.filter(created_at__gte=starts[filters.created])
+    if filters.solved:
+        qs = qs.filter(solved_at__gte=starts[filters.solved])
+    for key, rule, live in (("breached", figures.breached_clock, filters.created is None),
+                            ("near", figures.near_clock, True)):  # fmt: skip
+        kind = getattr(filters, key)
+        if not kind:
+            continue
+        clocks = TicketClock.objects.filter(rule(now))
+        if live:
+            clocks = clocks.filter(state__in=LIVE_STATES)
+        if kind != "any":
+            clocks = clocks.filter(agreement__kind=kind)
+        if filters.created:
+            clocks = clocks.filter(kind__in=[Clock.FIRST_RESPONSE, Clock.RESOLUTION])
+        qs = qs.filter(pk__in=clocks.values("ticket_id"))
+    if filters.state:
+        qs = qs.filter(status_category__in=ACTIVE_CATEGORIES)
+    if filters.proposal:
+        open_proposals = Proposal.objects.filter(status=ProposalStatus.OPEN)
+        qs = qs.filter(pk__in=open_proposals.values("ticket_id"))
+    return qs
 
 
 def show_count(count: int) -> str:
@@ -223,6 +283,13 @@ class Filters:
     tag: str | None = None
     client: int | None = None
     text: str | None = None
+    # The dashboard's figures (see FIGURES): a period, a clock state, a proposal.
+    created: str | None = None
+    solved: str | None = None
+    breached: str | None = None
+    near: str | None = None
+    proposal: str | None = None
+    state: str | None = None
 
     @property
     def active(self) -> bool:

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from rapport.people.api.training import router as training_router
+
 router = Router()
+router.add_router("", training_router)
