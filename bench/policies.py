@@ -90,16 +90,20 @@ def seed(documents: int, staff: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def measure(client: object, path: str, requests: int) -> tuple[float, float]:
-    samples = []
+def measure(client: object, path: str, requests: int) -> tuple[float, float, float]:
+    """Median and p95 of the wall-clock time, and p95 of the CPU time this process
+    spent (on a shared, loaded machine the wall clock also counts the waits for a core;
+    the CPU time does not; on PostgreSQL it leaves out the server's own work)."""
+    samples, cpu = [], []
     for _ in range(requests + 2):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)  # type: ignore[attr-defined]
         samples.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code}")
-    samples = samples[2:]  # warm-up
-    return statistics.median(samples), percentile(samples, 0.95)
+    samples, cpu = samples[2:], cpu[2:]  # warm-up
+    return statistics.median(samples), percentile(samples, 0.95), percentile(cpu, 0.95)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,15 +127,16 @@ def main(argv: list[str] | None = None) -> int:
 
     client = Client()
     client.force_login(Person.objects.get(username="agent"))
-    rows = [("workload", "median", "p95", "target", "")]
+    rows = [("workload", "median", "p95", "CPU p95", "target", "")]
     worst = 0.0
     for q in QUERIES:
         for label, path in (("page", f"/policies/?q={quote(q)}"),
                             ("API", f"/api/v1/documents?q={quote(q)}")):  # fmt: skip
-            med, p95 = measure(client, path, args.requests)
+            med, p95, cpu = measure(client, path, args.requests)
             worst = max(worst, p95)
             rows.append((f"library search {q!r} ({label})", f"{med * 1e3:.1f} ms",
-                         f"{p95 * 1e3:.1f} ms", f"p95 <= {SEARCH_TARGET * 1e3:.0f} ms",
+                         f"{p95 * 1e3:.1f} ms", f"{cpu * 1e3:.1f} ms",
+                         f"p95 <= {SEARCH_TARGET * 1e3:.0f} ms",
                          "ok" if p95 <= SEARCH_TARGET else "MISSED"))  # fmt: skip
     manager = Person.objects.get(username="manager")
     doc = actions.create_document(
@@ -143,9 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         team=Team.objects.get(name="Customer Support"),
     )
     staff = Person.objects.exclude(staff_role="").count()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     actions.publish(manager, doc.versions.get(), must_read=True)
-    took = time.perf_counter() - started
+    took, took_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     created = ReadTask.objects.filter(version__document=doc).count()
     if created != staff:
         raise RuntimeError(f"{created} read tasks for {staff} staff")
@@ -154,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             f"publish a must-read to {staff:,} staff",
             f"{took:.2f} s",
             f"{took:.2f} s",
+            f"{took_cpu:.2f} s",
             f"<= {PUBLISH_TARGET:.0f} s",
             "ok" if took <= PUBLISH_TARGET else "MISSED",
         )

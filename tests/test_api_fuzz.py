@@ -107,6 +107,19 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     proposal = policy_actions.file_proposal(
         world.contact, document, what_is_wrong="a", why="b", proposed_fix="c"
     )
+    procedure = policy_actions.create_document(
+        world.manager, kind="procedure", title="Printer fires", body="1. Unplug it.",
+        owner=world.manager, team=world.support,
+    )  # fmt: skip
+    steps = procedure.versions.get()
+    policy_actions.submit(world.manager, steps)
+    policy_actions.record_review(world.lead, steps, answer="yes", customer_view="Safe",
+                                 new_hire_can_follow=True)  # fmt: skip
+    policy_actions.approve(world.manager, steps)
+    policy_actions.publish(world.manager, steps)
+    exception = policy_actions.record_exception(
+        world.agent, ticket, procedure, why="a", instead="b", within_autonomy=True
+    )
     card = scorecard_actions.create_weighted(
         None, provider=world.support.party, name="Support",
         criteria=[{"name": "Review", "metric": "manual", "weight": 100}],
@@ -184,6 +197,7 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "document_id": document.pk,
         "version_number": 1,
         "proposal_id": proposal.pk,
+        "exception_id": exception.pk,
     }
 
 

@@ -306,6 +306,17 @@ BODIES: dict[str, Callable[[World, dict[str, int]], Any]] = {
     "PATCH /api/v1/automations/{rule_id}": lambda w, ids: {"name": "Renamed"},
     "PATCH /api/v1/macros/{macro_id}": lambda w, ids: {"title": "Renamed"},
     "PATCH /api/v1/webhooks/{webhook_id}": lambda w, ids: {"name": "Renamed"},
+    "PUT /api/v1/documents/{document_id}/audience": lambda w, ids: {"all_staff": True},
+    "PUT /api/v1/documents/{document_id}/approvers": lambda w, ids: {"approvers": []},
+    "PUT /api/v1/documents/{document_id}/outside-customer-service": lambda w, ids: {
+        "outside": False
+    },
+    "POST /api/v1/documents/{document_id}/cycle": lambda w, ids: {"action": "reconfirm"},
+    "PUT /api/v1/documents/{document_id}/versions/{version_number}/check": lambda w, ids: {
+        "questions": []
+    },
+    "PUT /api/v1/documents/{document_id}/vote": lambda w, ids: {"helpful": True},
+    "POST /api/v1/exceptions/{exception_id}/decision": lambda w, ids: {"decision": "approve"},
     "PUT /api/v1/scorecards/weighted/{scorecard_id}/ratings": lambda w, ids: {
         "criterion": 1,
         "date": "2026-03-01",
@@ -375,7 +386,22 @@ def _policy_ids(world: World) -> dict[str, int]:
     proposal = policy_actions.file_proposal(
         world.agent, document, what_is_wrong="a", why="b", proposed_fix="c"
     )
-    return {"document_id": document.pk, "version_number": 1, "proposal_id": proposal.pk}
+    procedure = policy_actions.create_document(
+        world.admin, kind="procedure", title="Printer fires", body="1. Unplug it.",
+        owner=world.admin, team=world.support,
+    )  # fmt: skip
+    steps = procedure.versions.get()
+    policy_actions.submit(world.admin, steps)
+    policy_actions.record_review(world.lead, steps, answer="yes", customer_view="Safe",
+                                 new_hire_can_follow=True)  # fmt: skip
+    policy_actions.approve(world.admin, steps)
+    policy_actions.publish(world.admin, steps)
+    exception = policy_actions.record_exception(
+        world.agent, world.ticket("contact"), procedure, why="a", instead="b",
+        within_autonomy=False, approver=world.admin,
+    )  # fmt: skip
+    return {"document_id": document.pk, "version_number": 1, "proposal_id": proposal.pk,
+            "exception_id": exception.pk}  # fmt: skip
 
 
 def _mail_ids(world: World, ticket: Ticket) -> dict[str, int]:

@@ -77,14 +77,18 @@ def test_cite_except_propose_publish_and_read(page: Page, live_server: Any, worl
     )
     page.get_by_label("Change summary").fill("Cap raised to 80 EUR after repeated exceptions")
     page.get_by_role("button", name="Save draft").click()
+    # The check is written on its page while the version is a draft.
+    page.get_by_role("link", name="Check questions (0)").click()
+    page.locator("#id_q1_text").fill("Up to how much may you refund alone?")
+    page.locator("#id_q1_options").fill("50 EUR\n80 EUR")
+    page.locator("#id_q1_correct").select_option("2")
+    page.get_by_role("button", name="Save check").click()
+    expect(page.locator(".flash")).to_contain_text("Check saved: 1 question.")
     page.get_by_role("button", name="Send v2 to review").click()
     version = Document.objects.get(pk=refunds.pk).versions.get(number=2)
     actions.record_review(world.lead, version, answer="yes", customer_view="Faster refunds",
                           employee_view="Fewer approvals", company_view="Small cost",
                           partner_view="None", autonomy="Refund up to 80 EUR")  # fmt: skip
-    actions.set_check(world.manager, version, [
-        {"text": "Up to how much may you refund alone?", "options": ["50 EUR", "80 EUR"],
-         "correct": 1}])  # fmt: skip
     page.reload()
     page.get_by_role("button", name="Approve v2").click()
     page.get_by_label("Must read for its audience").check()

@@ -186,6 +186,15 @@ def _work_on_tickets(people: dict[str, Person], policies: dict[str, Document],
         instead="Replaced it free of charge.", within_autonomy=False,
         approver=people["daniel.fischer"],
     )  # fmt: skip
+    # One decided already: the manager approved a refund above the agent's autonomy.
+    if len(tickets) > 11:
+        decided = actions.record_exception(
+            jonas, tickets[11], refunds, instead="Refunded 120 EUR with the shipping.",
+            why="Third failed delivery; the customer had waited a month.", within_autonomy=False,
+            approver=people["daniel.fischer"],
+        )  # fmt: skip
+        actions.decide_exception(people["daniel.fischer"], decided, approve=True,
+                                 note="Right call after three failed deliveries.")  # fmt: skip
     # Proposals filed by people: an agent on complaints, a customer on an article.
     actions.file_proposal(
         people["priya.nair"], policies["Complaints"], clause="Acknowledge",
@@ -202,4 +211,13 @@ def _work_on_tickets(people: dict[str, Person], policies: dict[str, Document],
             why="I could not tell whether to send my scanner's battery in.",
             proposed_fix="Say that batteries are covered for 12 months.",
         )  # fmt: skip
+    # Clients opened suggested articles from the new-request form: after the first one
+    # they raised the request anyway; the others answered the question (deflected).
+    readers = list(Person.objects.filter(username__in=["peter.lindqvist", "grace.kim"]))
+    shown = Document.objects.filter(kind="article", client_audience="all", status="published")
+    for n, doc in enumerate(shown.order_by("pk")[:4]):
+        for person in readers:
+            actions.opened_from_new_request(person, doc)
+            if n == 0:
+                actions.raised_request(person)
     assert ReadTask.objects.exists()

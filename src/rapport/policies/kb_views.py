@@ -111,6 +111,5 @@ def suggest(request: HttpRequest) -> HttpResponse:
     subject = request.GET.get("subject", "")[:300]
     rows = []
     if len(subject.strip()) >= 3:
-        rows = list(queries.search(_articles(request), subject, any_word=True)  # type: ignore[arg-type]
-                    .order_by("-updated_at", "-id")[:5])  # fmt: skip
+        rows = queries.ranked(_articles(request), subject, (Kind.ARTICLE.value,))  # type: ignore[arg-type]
     return render(request, "policies/_kb_suggestions.html", {"rows": rows})

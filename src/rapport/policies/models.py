@@ -314,6 +314,8 @@ class PolicyException(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the approver said with the decision; the agent is told it.
+    decision_note = models.TextField(blank=True, default="")
     proposal = models.ForeignKey(
         Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="exceptions"
     )

@@ -22,13 +22,16 @@ from django.db.models.expressions import RawSQL
 from rapport.core import clock
 from rapport.core.errors import NotFound
 from rapport.core.search import terms
+from rapport.directory.models import TeamMembership
 from rapport.directory.queries import Scope
 from rapport.policies.models import (
     Approver,
     Citation,
     ClientAudience,
+    Deflection,
     Document,
     DocumentTag,
+    ExceptionStatus,
     Kind,
     PolicyException,
     Proposal,
@@ -36,6 +39,7 @@ from rapport.policies.models import (
     Status,
     Version,
 )
+from rapport.tickets.queries import visible_tickets as ticket_visibility
 
 SHOWN = (Status.PUBLISHED, Status.RETIRED)
 UNPUBLISHED = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
@@ -144,9 +148,16 @@ def library(
 
 
 SQLITE_IDS = "SELECT rowid FROM policies_document_fts WHERE policies_document_fts MATCH %s"
+# OFFSET 0 keeps the match a subquery of its own, read from the GIN index once. Without
+# it PostgreSQL (which underprices to_tsvector, see core.search) walked the library in
+# title order and parsed every document's text again: 1.7 s for a word in a fifth of
+# 10,000 documents, about 35 ms with it (bench/policies.py). What is left is mostly the
+# index's recheck, which parses each candidate's text; a stored vector column would
+# save it, but the planner then prefers a sequential scan that detoasts every vector
+# (about 100 ms), so that needs more than a column.
 POSTGRES_IDS = (
     "SELECT id FROM policies_document WHERE to_tsvector('simple'::regconfig, search_text) "
-    "@@ to_tsquery('simple'::regconfig, %s)"
+    "@@ to_tsquery('simple'::regconfig, %s) OFFSET 0"
 )
 
 
@@ -166,15 +177,56 @@ def search(qs: QuerySet[Document], text: str, *, any_word: bool = False) -> Quer
     return qs.filter(pk__in=RawSQL(sql, (query,)))  # noqa: S611 (constant SQL, words a parameter)
 
 
-def suggestions(scope: Scope, text: str, limit: int = 5) -> list[Document]:
-    """Published articles and procedures matching a ticket's words, best first by how
-    recently they changed (FTS ranks differ between the engines; recency is shared)."""
-    qs = visible_documents(scope).filter(
-        status=Status.PUBLISHED, kind__in=(Kind.ARTICLE, Kind.PROCEDURE)
-    )
-    if not terms(text):
+# Best matches first, by each engine's own relevance: FTS5's bm25 (lower is better) and
+# PostgreSQL's ts_rank (higher is better). The ranked candidates are the published
+# documents of the wanted kinds; visibility is applied to them after, so a reader whose
+# documents are all outside the first CANDIDATES matches sees fewer suggestions.
+CANDIDATES = 200
+SQLITE_RANKED = (
+    "SELECT f.rowid FROM policies_document_fts f JOIN policies_document d ON d.id = f.rowid "
+    "WHERE policies_document_fts MATCH %s AND d.status = 'published' AND d.kind IN (%s, %s) "
+    "ORDER BY bm25(policies_document_fts), f.rowid DESC LIMIT %s"
+)
+POSTGRES_RANKED = (
+    "SELECT id FROM policies_document, to_tsquery('simple'::regconfig, %s) query "
+    "WHERE to_tsvector('simple'::regconfig, search_text) @@ query AND status = 'published' "
+    "AND kind IN (%s, %s) ORDER BY ts_rank(to_tsvector('simple'::regconfig, search_text), "
+    "query) DESC, id DESC LIMIT %s"
+)
+
+
+def ranked_ids(text: str, kinds: tuple[str, ...], limit: int = CANDIDATES) -> list[int]:
+    """Published documents of `kinds` matching any word of `text`, most relevant first."""
+    words = terms(text)
+    if not words or not kinds:
         return []
-    return list(search(qs, text, any_word=True).order_by("-updated_at", "-id")[:limit])
+    pair = (kinds[0], kinds[-1])  # the statements name two kinds; one is named twice
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = " | ".join(f"{w}:*" for w in words)
+            cursor.execute(POSTGRES_RANKED, [query, *pair, limit])
+        else:
+            query = " OR ".join(f'"{w}"*' for w in words)
+            cursor.execute(SQLITE_RANKED, [query, *pair, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ranked(
+    qs: QuerySet[Document], text: str, kinds: tuple[str, ...], limit: int = 5
+) -> list[Document]:
+    """The documents of `qs` best matching `text`, in the engine's order of relevance."""
+    ids = ranked_ids(text, kinds)
+    if not ids:
+        return []
+    position = {pk: i for i, pk in enumerate(ids)}
+    rows = list(qs.filter(pk__in=ids))
+    return sorted(rows, key=lambda d: position[d.pk])[:limit]
+
+
+def suggestions(scope: Scope, text: str, limit: int = 5) -> list[Document]:
+    """Published articles and procedures matching a ticket's words, most relevant first."""
+    kinds = (Kind.ARTICLE.value, Kind.PROCEDURE.value)
+    return ranked(visible_documents(scope), text, kinds, limit)
 
 
 def proposals_of(document: Document) -> QuerySet[Proposal]:
@@ -205,7 +257,7 @@ def get_proposal(scope: Scope, pk: int) -> Proposal:
 def recent_exceptions(document: Document, days: int = 90) -> QuerySet[PolicyException]:
     since = clock.now() - timedelta(days=days)
     return document.exceptions.filter(created_at__gte=since).select_related(
-        "ticket", "agent", "approver"
+        "ticket", "agent", "approver", "document"
     )
 
 
@@ -234,3 +286,119 @@ def tasks_by_version(version: Version) -> dict[str, int]:
         total=Count("id"), done=Count("id", filter=Q(acknowledged_at__isnull=False))
     )
     return {"total": counts["total"] or 0, "done": counts["done"] or 0}
+
+
+def deflections(document_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per article: how often it was opened from the new-request form, and how often the
+    person then left without raising the request (one query for any number)."""
+    rows = (
+        Deflection.objects.filter(document_id__in=document_ids)
+        .values("document_id")
+        .annotate(opened=Count("id"), deflected=Count("id", filter=Q(deflected=True)))
+    )
+    return {r["document_id"]: {"opened": r["opened"], "deflected": r["deflected"]} for r in rows}
+
+
+def awaiting_approval(person_id: int) -> QuerySet[PolicyException]:
+    """Exceptions beyond a policy's autonomy that wait for this person's decision."""
+    return (
+        PolicyException.objects.filter(approver_id=person_id, status=ExceptionStatus.PENDING)
+        .select_related("ticket", "agent", "document")
+        .order_by("created_at", "id")
+    )
+
+
+def decided_by(person_id: int, days: int = 90) -> QuerySet[PolicyException]:
+    since = clock.now() - timedelta(days=days)
+    return (
+        PolicyException.objects.filter(
+            approver_id=person_id, decided_at__gte=since,
+            status__in=(ExceptionStatus.APPROVED, ExceptionStatus.DECLINED),
+        )
+        .select_related("ticket", "agent", "document")
+        .order_by("-decided_at", "-id")
+    )  # fmt: skip
+
+
+def visible_exceptions(scope: Scope) -> QuerySet[PolicyException]:
+    """Exceptions are staff knowledge: on documents the person sees and tickets they see."""
+    if not scope.is_staff:
+        return PolicyException.objects.none()
+    qs = PolicyException.objects.select_related("ticket", "agent", "approver", "document")
+    if scope.sees_everything:
+        return qs
+    return qs.filter(
+        document_id__in=visible_documents(scope).values("pk"),
+        ticket_id__in=ticket_visibility(scope).values("pk"),
+    )
+
+
+def get_exception(scope: Scope, pk: int) -> PolicyException:
+    found = visible_exceptions(scope).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"There is no exception {pk} you can see.")
+    return found
+
+
+def overdue_reads_of_team(team_id: int) -> QuerySet[ReadTask]:
+    members = TeamMembership.objects.filter(team_id=team_id, person__is_active=True)
+    return overdue_reads(list(members.values_list("person_id", flat=True)))
+
+
+def overdue_reads(person_ids: list[int]) -> QuerySet[ReadTask]:
+    """Open read tasks past their due time, of the given people."""
+    return (
+        ReadTask.objects.filter(
+            person_id__in=person_ids, acknowledged_at__isnull=True, due_at__lt=clock.now()
+        )
+        .select_related("person", "version__document")
+        .order_by("due_at", "id")
+    )
+
+
+def reviews_due_of_team(team_id: int, *, within_days: int = 14) -> QuerySet[Document]:
+    """A team's published documents whose periodic review is due soon or overdue."""
+    horizon = clock.now() + timedelta(days=within_days)
+    return (
+        Document.objects.filter(team_id=team_id, status=Status.PUBLISHED,
+                                next_review_at__lte=horizon)
+        .select_related("owner")
+        .defer("search_text")
+        .order_by("next_review_at", "id")
+    )  # fmt: skip
+
+
+def acknowledgement_by_team(scope: Scope) -> list[dict[str, object]]:
+    """Per team the person may measure (all for managers and admins, their own teams for
+    other staff): read tasks of its members for the must-read versions in force (the
+    published ones), how many are acknowledged (the %), and how many are overdue."""
+    if not scope.is_staff:
+        return []
+    now = clock.now()
+    memberships = TeamMembership.objects.all()
+    if not scope.sees_everything:
+        memberships = memberships.filter(team__party_id__in=scope.team_party_ids)
+    rows = (
+        memberships.filter(
+            person__read_tasks__version__status=Status.PUBLISHED, person__is_active=True
+        )
+        .values("team_id", "team__name")
+        .annotate(
+            assigned=Count("person__read_tasks"),
+            acknowledged=Count(
+                "person__read_tasks", filter=Q(person__read_tasks__acknowledged_at__isnull=False)
+            ),
+            overdue=Count(
+                "person__read_tasks",
+                filter=Q(person__read_tasks__acknowledged_at__isnull=True,
+                         person__read_tasks__due_at__lt=now),
+            ),
+        )
+        .order_by("team__name", "team_id")
+    )  # fmt: skip
+    return [
+        {"team": r["team_id"], "name": r["team__name"], "assigned": r["assigned"],
+         "acknowledged": r["acknowledged"], "overdue": r["overdue"],
+         "percent": round(100 * r["acknowledged"] / r["assigned"]) if r["assigned"] else None}
+        for r in rows
+    ]  # fmt: skip

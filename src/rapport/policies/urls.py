@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.policies import ticket_views, views
+from rapport.policies import approval_views, check_views, ticket_views, views
 
 app_name = "policies"
 
@@ -16,8 +16,11 @@ urlpatterns = [
     path("d/<int:pk>/review", views.review, name="review"),
     path("d/<int:pk>/signoff", views.sign_off, name="signoff"),
     path("d/<int:pk>/propose", views.propose, name="propose"),
+    path("d/<int:pk>/check", check_views.check, name="check"),
     path("d/<int:pk>/<slug:action>", views.transition, name="transition"),
     path("proposals/<int:pk>/decide", views.decide, name="decide"),
+    path("exceptions/", approval_views.approvals, name="approvals"),
+    path("exceptions/<int:pk>/decide", approval_views.decide, name="decide-exception"),
     path("t/<int:number>/panel", ticket_views.panel, name="ticket-panel"),
     path("t/<int:number>/cite", ticket_views.cite, name="cite"),
     path("t/<int:number>/exception", ticket_views.record_exception, name="exception"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +32,15 @@ from rapport.policies.forms import (
     ReviewForm,
     SignOffForm,
 )
-from rapport.policies.models import Decision, Document, Proposal, ReadTask, Status, Version
+from rapport.policies.models import (
+    Decision,
+    Document,
+    Kind,
+    Proposal,
+    ReadTask,
+    Status,
+    Version,
+)
 from rapport.tickets.forms import run_action
 
 PAGE = 50
@@ -44,6 +53,10 @@ def _document(request: HttpRequest, pk: int) -> Document:
         raise Http404("No such document")
 
 
+def _library_rows(qs: QuerySet[Document]) -> QuerySet[Document]:
+    return qs.select_related("owner", "team").defer("search_text")
+
+
 @require_GET
 @staff_required
 def library(request: HttpRequest) -> HttpResponse:
@@ -54,12 +67,15 @@ def library(request: HttpRequest) -> HttpResponse:
         status=data.get("status", ""), tag=data.get("tag", ""),
     )  # fmt: skip
     cursor = request.GET.get("cursor", "")[:200] or None
+    # The page's keys first, on the narrow filtered query, then only its rows with their
+    # joins: in one statement SQLite joined and sorted every match (30-50 ms for the
+    # 2,000 matches of a common word at 10,000 documents; bench/policies.py).
+    page = {"field": "title", "descending": False, "limit": PAGE, "is_text": True,
+            "fetch": _library_rows}  # fmt: skip
     try:
-        rows, next_cursor = paginate(qs, field="title", descending=False, cursor=cursor,
-                                     limit=PAGE, is_text=True)  # fmt: skip
+        rows, next_cursor = paginate(qs, cursor=cursor, **page)  # type: ignore[arg-type]
     except RapportError:
-        rows, next_cursor = paginate(qs, field="title", descending=False, cursor=None,
-                                     limit=PAGE, is_text=True)  # fmt: skip
+        rows, next_cursor = paginate(qs, cursor=None, **page)  # type: ignore[arg-type]
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(request, "policies/library.html", {
@@ -140,8 +156,19 @@ def document_context(request: HttpRequest, doc: Document, **forms: Any) -> dict[
         "proposal_form": forms.get("proposal_form") or ProposalForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "reconfirm_form": ReconfirmForm(), "error": forms.get("error", ""),
+        "check_count": latest.questions.count()
+        if latest and latest.status == Status.DRAFT and queries.may_edit(scope, doc) else 0,
+        "deflection": _deflection(doc),
         "now": clock.now(),
     }  # fmt: skip
+
+
+def _deflection(doc: Document) -> dict[str, int]:
+    if doc.kind != Kind.ARTICLE:
+        return {}
+    row = queries.deflections([doc.pk]).get(doc.pk, {"opened": 0, "deflected": 0})
+    percent = round(100 * row["deflected"] / row["opened"]) if row["opened"] else 0
+    return {**row, "percent": percent}
 
 
 @require_GET

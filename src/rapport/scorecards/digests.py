@@ -21,17 +21,20 @@ from rapport.directory.models import (
     Party,
     Person,
     StaffRole,
+    Team,
     TeamMembership,
     TeamRole,
 )
 from rapport.directory.queries import Scope
 from rapport.mail.outbound import queue_mail
 from rapport.people import training_queries
+from rapport.policies import queries as policy_queries
 from rapport.scorecards import actions, charts, engine
 from rapport.scorecards.display import hours_and_minutes
 from rapport.scorecards.periods import Period, last_periods, period_containing
 
 SYSTEM = Scope(person_id=None, staff_role="admin")
+DIGEST_ROWS = 50
 
 
 def recipients(provider: Party) -> list[Person]:
@@ -62,6 +65,7 @@ def digest_content(provider: Party, period: Period) -> dict[str, str]:
     points = engine.series(SYSTEM, last_periods(period.kind, period.start, 6),
                            provider=provider.pk)  # fmt: skip
     context = {
+        **_written_down(provider),
         "provider": provider, "period": period, "row": rows[0] if rows else None,
         "agents": agents, "chart": charts.trend_svg(points),
         "training_currency": training_queries.party_currency(provider.pk, period.since,
@@ -78,6 +82,19 @@ def digest_content(provider: Party, period: Period) -> dict[str, str]:
         "subject": f"{provider.name}: scorecard for {period.label}",
         "text": render_to_string("scorecards/digest.txt", context),
         "html": render_to_string("scorecards/digest.html", context),
+    }
+
+
+def _written_down(provider: Party) -> dict[str, Any]:
+    """For a team: its members' overdue must-reads (for its leads to follow up) and the
+    documents it owns whose periodic review is due or overdue."""
+    team = Team.objects.filter(party=provider).first()
+    if team is None:
+        return {"overdue_reads": [], "reviews_due": []}
+    return {
+        "overdue_reads": list(policy_queries.overdue_reads_of_team(team.pk)[:DIGEST_ROWS]),
+        "reviews_due": list(policy_queries.reviews_due_of_team(team.pk)[:DIGEST_ROWS]),
+        "now": clock.now(),
     }
 
 

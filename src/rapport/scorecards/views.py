@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rapport.core import clock, errors
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
+from rapport.policies import queries as policy_queries
 from rapport.scorecards import actions, charts, engine, exports, queries, weighted
 from rapport.scorecards.display import hours_and_minutes
 from rapport.scorecards.exports import LABELS
@@ -92,6 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "worst_agreements": worst_agreements, "comments": recent_comments(scope),
         "watermelons": [r for r in rows if r["watermelon"]],
         "previous": period.previous(), "next": period.next(),
+        "acknowledgements": policy_queries.acknowledgement_by_team(scope),
     }  # fmt: skip
     return render(request, "scorecards/dashboard.html", context)
 

@@ -223,6 +223,7 @@ def edit(
     return version
 
 
+@transaction.atomic
 def start_draft(actor: Person | None, document: Document, **link: object) -> Version:
     """A new draft copied from the newest version (the periodic review's second answer,
     and an accepted proposal's starting point)."""

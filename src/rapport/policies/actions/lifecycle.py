@@ -201,8 +201,8 @@ def set_check(
     ({"text", "options": [...], "correct": index})."""
     version = _lock(version)
     require_editor(scope_of(actor), version.document, "set the check")
-    if version.status in (Status.PUBLISHED, Status.RETIRED):
-        raise Conflict("A published version cannot change.")
+    if version.status != Status.DRAFT:
+        raise Conflict("The check can change only while the version is a draft.")
     if len(questions) > MAX_QUESTIONS:
         raise Invalid(f"At most {MAX_QUESTIONS} questions.", field="questions")
     rows = []

@@ -119,20 +119,29 @@ def record_exception(
 
 @transaction.atomic
 def decide_exception(
-    actor: Person, exception: PolicyException, *, approve: bool
+    actor: Person, exception: PolicyException, *, approve: bool, note: str = ""
 ) -> PolicyException:
+    """The approver the agent named (the policy's owner or the agent's lead) approves or
+    declines an exception beyond the policy's autonomy; the decision is recorded on the
+    exception and the ticket, and the agent is told."""
     exception = PolicyException.objects.select_for_update().select_related(
-        "document", "ticket").get(pk=exception.pk)  # fmt: skip
+        "document", "ticket", "agent").get(pk=exception.pk)  # fmt: skip
+    note = text(note, "note", required=not approve)
     if exception.approver_id != actor.pk:
         raise PermissionDenied("Only the named approver decides this exception.")
     if exception.status != ExceptionStatus.PENDING:
         raise Conflict("This exception is decided already.")
     exception.status = ExceptionStatus.APPROVED if approve else ExceptionStatus.DECLINED
     exception.decided_at = clock.now()
-    exception.save(update_fields=["status", "decided_at"])
+    exception.decision_note = note
+    exception.save(update_fields=["status", "decided_at", "decision_note"])
+    verdict = "approved" if approve else "declined"
+    _ticket_event(exception.ticket, actor, "policy_exception_decided",
+                  document=exception.document_id, document_title=exception.document.title,
+                  exception=exception.pk, decision=verdict)  # fmt: skip
+    said = f" {actor.display_name}: “{note}”" if note else ""
     notify([exception.agent], "exception", exception.ticket,
-           f"Your exception to “{exception.document.title}” was "
-           f"{'approved' if approve else 'declined'}.")  # fmt: skip
+           f"Your exception to “{exception.document.title}” was {verdict}.{said}")  # fmt: skip
     return exception
 
 
