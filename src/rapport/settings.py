@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The bell's unread count: one query, only on pages that draw the bell.
                 "rapport.notifications.context_processors.bell",
+                # The main navigation's areas: built only on pages that draw it.
+                "rapport.desk.shell.navigation",
             ],
         },
     },

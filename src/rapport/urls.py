@@ -69,6 +69,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke", accounts.token_revoke, name="token-revoke"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("settings/", include("rapport.desk.setup.urls")),
     path("settings/sla/", include("rapport.sla.urls")),
     path("settings/outbox/", outbox_views.outbox_list, name="outbox"),
     path("settings/outbox/<int:outbound_id>", outbox_views.outbox_message, name="outbox-message"),

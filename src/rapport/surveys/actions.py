@@ -82,8 +82,12 @@ def on_ticket_solved(
     """
     if ticket.agreement_id is None or ticket.merged_into_id is not None:
         return None
-    settings_row = SurveySettings.objects.filter(agreement_id=ticket.agreement_id).first()
-    if settings_row is None or not settings_row.enabled or not settings_row.metrics:
+    # No row yet: the defaults the settings page shows apply (CSAT, an hour after the
+    # solve), so what an admin sees there is what happens before anyone presses Save.
+    settings_row = SurveySettings.objects.filter(
+        agreement_id=ticket.agreement_id
+    ).first() or SurveySettings(agreement_id=ticket.agreement_id)
+    if not settings_row.enabled or not settings_row.metrics:
         return None
     if Survey.objects.filter(ticket=ticket).exists():
         return None

@@ -9,6 +9,7 @@ from rapport.core import clock
 from rapport.core.choices import StatusCategory
 from rapport.directory import actions as directory
 from rapport.mail.testing import build, deliver, support_mailbox
+from rapport.surveys import actions as survey_actions
 from rapport.surveys.models import Survey, SurveyState
 from rapport.testing import World
 from rapport.tickets import actions
@@ -47,7 +48,19 @@ def test_at_most_once_per_ticket(surveyed: World) -> None:
     assert Survey.objects.filter(ticket=ticket).count() == 1
 
 
+def test_the_defaults_apply_until_an_admin_saves(world: World) -> None:
+    """The settings page shows CSAT an hour after the solve before anyone saves: that is
+    what happens."""
+    ticket = world.ticket("contact")
+    with clock.travel_to(NOON):
+        solve(world, ticket)
+    survey = Survey.objects.get(ticket=ticket)
+    assert survey.metrics == ["csat"]
+    assert survey.send_at == NOON + timedelta(minutes=60)
+
+
 def test_no_survey_where_the_agreement_asks_none(world: World) -> None:
+    survey_actions.configure(None, world.sla, enabled=False)
     ticket = world.ticket("contact")
     solve(world, ticket)
     assert not Survey.objects.filter(ticket=ticket).exists()

@@ -19,7 +19,7 @@ def test_admin_chooses_the_questions_and_the_delay(world: World) -> None:
     url = f"/surveys/settings/{world.sla.pk}/"
     admin = _browser(world, "admin")
     page = admin.get(url).content.decode()
-    assert "the defaults, until an admin saves" in page
+    assert "the defaults, which apply until an admin changes them" in page
     assert 'name="delay_minutes" value="60"' in page  # the default, shown as such
     response = admin.post(
         url, {"enabled": "on", "csat": "on", "nps": "on", "delay_minutes": "1440"}, follow=True

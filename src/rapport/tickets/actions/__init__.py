@@ -38,6 +38,7 @@ from rapport.tickets.actions.fields import (
 )
 from rapport.tickets.actions.merge import merge
 from rapport.tickets.actions.reactions import retry_reaction
+from rapport.tickets.actions.statuses import create_status, update_status
 
 __all__ = [
     "MAX_BODY",
@@ -47,6 +48,7 @@ __all__ = [
     "add_note",
     "assign",
     "clean_tag",
+    "create_status",
     "create_ticket",
     "default_client_party",
     "default_status",
@@ -62,5 +64,6 @@ __all__ = [
     "set_subject",
     "tag",
     "untag",
+    "update_status",
     "upload",
 ]
