@@ -13,8 +13,6 @@ from rapport.testing import ROLES, World
 
 STAFF = ("admin", "manager", "agent", "lead", "other_agent")
 NOTE = "Zanzibar budget holder"  # a phrase only the staff note holds
-# The profiles add pages, not API operations: no rows for the API matrix.
-MATRIX: dict[str, list[object]] = {}
 
 
 def _browser(world: World, role: str) -> Client:
