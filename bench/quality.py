@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from rapport.core import clock
     from rapport.directory.models import Team
     from rapport.people import pulse_queries
-    from rapport.people.actions import quality
+    from rapport.people.actions import sampling
     from rapport.tickets.models import Ticket
 
     if Ticket.objects.exists():
@@ -118,10 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     seed(args.tickets, args.teams)
     print(f"database: {connection.vendor}; the machine is shared and loaded: figures are noisy")
     began = time.perf_counter()
-    added = quality.draw_weekly_sample(WEEK)
+    added = sampling.draw_weekly_sample(WEEK)
     sample = time.perf_counter() - began
     began = time.perf_counter()
-    quality.weekly_candidates(WEEK)
+    sampling.weekly_candidates(WEEK)
     again = time.perf_counter() - began
     print(f"weekly sample over {args.tickets:,} tickets: {sample * 1000:.0f} ms "
           f"({added} queue rows); candidates alone again: {again * 1000:.0f} ms")  # fmt: skip

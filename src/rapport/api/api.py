@@ -18,6 +18,7 @@ from rapport.core.errors import RapportError
 from rapport.core.problems import handle
 from rapport.directory.api import router as directory_router
 from rapport.improvement.api import router as improvement_router
+from rapport.improvement.api_pareto import router as improvement_pareto_router
 from rapport.mail.api import router as mail_router
 from rapport.notifications.api import router as notifications_router
 from rapport.people.api import router as people_router
@@ -72,4 +73,5 @@ api.add_router("", policies_router)
 api.add_router("", proactive_router)
 api.add_router("", people_router)
 api.add_router("", improvement_router)
+api.add_router("", improvement_pareto_router)
 api.add_router("", automation_router)

@@ -1,4 +1,4 @@
-"""Outcome reviews, problems, corrective actions and the Pareto over HTTP.
+"""Outcome reviews, problems and corrective actions over HTTP (the Pareto: api_pareto).
 
 Reviews, problems and the Pareto are staff-only (a list answers 403 to anyone else,
 an id 404); a vendor or contractor user lists the corrective actions addressed to its
@@ -17,12 +17,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from rapport.core import clock
-from rapport.core.errors import Invalid, NotFound, PermissionDenied
+from rapport.core.errors import NotFound, PermissionDenied
 from rapport.core.pagination import paginate
 from rapport.core.schemas import MAX_ID, Input
 from rapport.directory.models import Party, Person
 from rapport.directory.queries import Scope, scope_for
-from rapport.improvement import actions, pareto, queries
+from rapport.improvement import actions, queries
 from rapport.improvement.models import CorrectiveAction, Problem, Review
 from rapport.policies import queries as policy_queries
 from rapport.policies.models import Document
@@ -464,67 +464,3 @@ class CancelIn(Input):
 def cancel_action(request: HttpRequest, body: CancelIn, action_id: int) -> dict[str, Any]:
     action = queries.get_action(_scope(request), action_id)
     return action_out(actions.cancel(_me(request), action, reason=body.reason), staff=True)
-
-
-# --- Pareto --------------------------------------------------------------------------
-
-
-class ParetoParams(Schema):
-    dimension: Literal["cause", "provider", "team", "document", "trigger"] = "cause"
-    since: dt.date | None = Field(default=None, description="Default: 90 days ago")
-    until: dt.date | None = Field(default=None, description="Exclusive; default: tomorrow")
-
-
-class BarOut(Schema):
-    key: str
-    label: str
-    count: int
-    cumulative: int
-    cumulative_pct: float
-
-
-class WordOfMouth(Schema):
-    unhappy: int = Field(description="NPS detractors and CSAT 1–2 answers (a survey once)")
-    factor: int
-    people_told: int = Field(description="unhappy × factor: an estimate")
-
-
-class ParetoOut(Schema):
-    dimension: str
-    since: dt.date
-    until: dt.date
-    total: int
-    bars: list[BarOut]
-    word_of_mouth: WordOfMouth
-
-
-def period_of(since: dt.date | None, until: dt.date | None) -> tuple[dt.datetime, dt.datetime]:
-    today = clock.now().date()
-    until = until or today + dt.timedelta(days=1)
-    since = since or until - dt.timedelta(days=90)
-    if since >= until:
-        raise Invalid("since comes before until.", field="since")
-    if (until - since).days > MAX_DAYS:
-        raise Invalid(f"A period of at most {MAX_DAYS} days.", field="since")
-    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-    return start, dt.datetime.combine(until, dt.time(), tzinfo=dt.UTC)
-
-
-@router.get(
-    "/improvement/pareto",
-    response=ParetoOut,
-    summary="Counted reviews of a period by one dimension, with the cumulative %",
-)
-def get_pareto(request: HttpRequest, params: Query[ParetoParams]) -> dict[str, Any]:
-    _staff(request, "read the Pareto")
-    since, until = period_of(params.since, params.until)
-    bars = pareto.pareto(since, until, params.dimension)
-    factor = queries.preferences().word_of_mouth_factor
-    return {
-        "dimension": params.dimension,
-        "since": since.date(),
-        "until": until.date(),
-        "total": sum(b.count for b in bars),
-        "bars": [b.__dict__ for b in bars],
-        "word_of_mouth": queries.word_of_mouth(since, until, factor),
-    }

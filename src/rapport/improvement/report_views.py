@@ -18,7 +18,7 @@ from rapport.core import clock
 from rapport.core.errors import NotFound, RapportError
 from rapport.directory.access import me, my_scope, staff_required
 from rapport.improvement import actions, pareto, queries
-from rapport.improvement.api import period_of
+from rapport.improvement.api_pareto import period_of
 from rapport.improvement.forms import (
     CancelForm,
     ConfirmForm,

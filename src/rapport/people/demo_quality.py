@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from rapport.core import clock
 from rapport.directory import actions as directory
 from rapport.directory.models import Person, Team, TeamMembership
-from rapport.people.actions import pulse, quality, recognition
+from rapport.people.actions import pulse, quality, recognition, sampling
 from rapport.people.models import Review, Rubric
 from rapport.tickets.models import Message, Side, Ticket
 
@@ -90,7 +90,7 @@ def build_quality(now: datetime) -> None:
             ))  # fmt: skip
     with clock.travel_to(now):
         for weeks in (1, 0):
-            quality.draw_weekly_sample((now - timedelta(weeks=weeks)).date())
+            sampling.draw_weekly_sample((now - timedelta(weeks=weeks)).date())
         _coaching_and_disputes(rng, reviews, manager, people)
         support = [t for t in tickets[REVIEWS:] if t.provider_party.name == "Customer Support"]
         _calibration(manager, conversation, support[:3], people)

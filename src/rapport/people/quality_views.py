@@ -20,6 +20,7 @@ from rapport.directory.access import me, my_scope, staff_required
 from rapport.directory.models import Party
 from rapport.people import quality_queries as queries
 from rapport.people.actions import quality as actions
+from rapport.people.actions import sampling
 from rapport.people.models import Dispute, Review, Rubric, RubricCategory
 from rapport.people.models.quality import ReviewKind
 from rapport.tickets import queries as ticket_queries
@@ -52,7 +53,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     own = list(visible.filter(agent=person, kind=ReviewKind.SELF)[:10])
     written = list(visible.filter(reviewer=person).exclude(agent=person)[:20])
     today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    week = actions.week_of(today.date())
+    week = sampling.week_of(today.date())
     week_start = today - timedelta(days=today.weekday())
     providers: list[tuple[Party, float | None, int]] = []
     if queries.may_review(scope):
@@ -73,8 +74,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def draw_sample(request: HttpRequest) -> HttpResponse:
     if not queries.may_review(my_scope(request)):
         raise Http404("No such page")
-    week = actions.week_of(clock.now().date())
-    added = actions.draw_weekly_sample(week)
+    week = sampling.week_of(clock.now().date())
+    added = sampling.draw_weekly_sample(week)
     messages.success(request, f"{added} conversation(s) added to the queue for the week of "
                      f"{week:%b %-d}.")  # fmt: skip
     return redirect("people:review_queue")

@@ -10,7 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from rapport.core import clock
-from rapport.people.actions import pulse, quality, training
+from rapport.people.actions import pulse, quality, sampling, training
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -20,7 +20,7 @@ def training_sweep() -> dict[str, int]:
 
 @db_periodic_task(crontab(day_of_week="1", hour="5", minute="30"))
 def weekly_review_sample() -> int:
-    return quality.draw_weekly_sample(clock.now().date() - timedelta(days=7))
+    return sampling.draw_weekly_sample(clock.now().date() - timedelta(days=7))
 
 
 @db_periodic_task(crontab(hour="7", minute="0"))

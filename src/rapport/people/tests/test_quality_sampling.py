@@ -9,7 +9,7 @@ from rapport.core import clock
 from rapport.core.choices import StatusCategory
 from rapport.directory.queries import scope_for
 from rapport.people import quality_queries as queries
-from rapport.people.actions import quality
+from rapport.people.actions import quality, sampling
 from rapport.people.models import SampleItem
 from rapport.people.tests.qaworld import ratings, rubric
 from rapport.testing import World
@@ -35,17 +35,17 @@ def _solved(world: World, n: int, *, replies: int = 1) -> list[Ticket]:
 def test_the_sample_is_reproducible_and_picks_risks(world: World) -> None:
     plain = _solved(world, 12)
     long = _solved(world, 1, replies=10)
-    picks = quality.weekly_candidates(WEEK)[world.support.party.pk]
+    picks = sampling.weekly_candidates(WEEK)[world.support.party.pk]
     assert picks["long_thread"] == [long[0].pk]
-    first = quality.pick_sample(WEEK, world.support.party.pk, picks)
-    again = quality.pick_sample(WEEK, world.support.party.pk, picks)
+    first = sampling.pick_sample(WEEK, world.support.party.pk, picks)
+    again = sampling.pick_sample(WEEK, world.support.party.pk, picks)
     assert first == again
     assert (long[0].pk, "long_thread") in first
     assert sum(1 for _, reason in first if reason == "random") == 5
-    other_week = quality.pick_sample(date(2026, 3, 9), world.support.party.pk, picks)
+    other_week = sampling.pick_sample(date(2026, 3, 9), world.support.party.pk, picks)
     assert {t for t, _ in other_week} != {t for t, _ in first}
-    assert quality.draw_weekly_sample(WEEK) == 6
-    assert quality.draw_weekly_sample(WEEK) == 0
+    assert sampling.draw_weekly_sample(WEEK) == 6
+    assert sampling.draw_weekly_sample(WEEK) == 0
     assert set(SampleItem.objects.values_list("ticket_id", flat=True)) <= {
         t.pk for t in plain + long}  # fmt: skip
     # The queue: Support's lead and managers, not IT's agent; a review takes it off.
