@@ -74,6 +74,17 @@ def build_policies(now: datetime) -> None:
             targets=[{"priority": p, "first_response_minutes": 480, "resolution_minutes": 4800}
                      for p in ("low", "normal", "high", "urgent")],
         )  # fmt: skip
+        # A change proposal on a procedure is a request to the team that owns it: the
+        # front-line teams, which serve only customers otherwise, get an OLA for them.
+        for key in ("support", "billing"):
+            agreements.create_agreement(
+                None, name=f"{TEAM_NAMES[key]}: procedure change requests", kind="ola",
+                provider=teams[key].party, client=own.party, calendar=calendar,
+                active_from=earlier.date(),
+                targets=[{"priority": p, "first_response_minutes": 480,
+                          "resolution_minutes": 4800}
+                         for p in ("low", "normal", "high", "urgent")],
+            )  # fmt: skip
 
     policies: dict[str, Document] = {}
     for i, (title, tags, body, autonomy) in enumerate(POLICIES):
