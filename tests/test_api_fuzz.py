@@ -155,6 +155,25 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
     problem = improvement_actions.create_problem(None, title="Fuzz", reviews=[review])
     action = review.actions.first()
     assert action is not None
+    from rapport.people.actions import training
+    from rapport.people.models import Assignment
+
+    p = world.people
+    scenario = training.create_scenario(
+        p["manager"], title="Missing parcel", channel="phone", persona_name="Mrs Doe",
+        persona_situation="Parcel late", persona_wants="Refund", temperament="red",
+        steps=[{"line": "Where is my parcel?"}],
+    )  # fmt: skip
+    candidate = training.add_candidate(p["manager"], full_name="Ada Lovelace")
+    assessment = training.start_assessment(
+        p["manager"], scenario, candidate=candidate, assessors=[p["lead"], p["agent"]]
+    )
+    plan = training.create_plan(
+        p["manager"], name="Basics", kind="recurring", team=world.support,
+        items=[{"kind": "session", "title": "Shadow", "due_days": 3}],
+    )  # fmt: skip
+    training.assign_plan(p["manager"], plan, [p["agent"]])
+    assignment_pk = Assignment.objects.get(person=p["agent"]).pk
     from rapport.automation.actions import macros, rules, webhooks
 
     open_untagged = {"all": [{"field": "status", "op": "is", "value": "open"},
@@ -176,6 +195,11 @@ def real_ids(world: World, role: str) -> dict[str, Any]:
         "review_id": review.pk,
         "problem_id": problem.pk,
         "action_id": action.pk,
+        "scenario_id": scenario.pk,
+        "candidate_id": candidate.pk,
+        "assessment_id": assessment.pk,
+        "plan_id": plan.pk,
+        "assignment_id": assignment_pk,
         "rule_id": rule.pk,
         "macro_id": macro.pk,
         "webhook_id": hook.pk,

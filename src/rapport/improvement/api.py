@@ -56,7 +56,7 @@ class Ref(Schema):
     name: str
 
 
-class ReviewOut(Schema):
+class OutcomeReviewOut(Schema):
     id: int
     trigger: str
     ticket: int | None
@@ -114,8 +114,8 @@ def _with_refs(qs: QuerySet[Review]) -> QuerySet[Review]:
     return qs.select_related("proposed_responsible", "agreed_by").prefetch_related("documents")
 
 
-class ReviewPage(Schema):
-    items: list[ReviewOut]
+class OutcomeReviewPage(Schema):
+    items: list[OutcomeReviewOut]
     next_cursor: str | None
 
 
@@ -128,7 +128,7 @@ class ReviewFilter(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.get("/reviews", response=ReviewPage, summary="Outcome reviews (staff)")
+@router.get("/reviews", response=OutcomeReviewPage, summary="Outcome reviews (staff)")
 def list_reviews(request: HttpRequest, params: Query[ReviewFilter]) -> dict[str, Any]:
     scope = _staff(request, "read reviews")
     qs = queries.visible_reviews(scope)
@@ -158,12 +158,12 @@ def _review(request: HttpRequest, review_id: int) -> Review:
     return review
 
 
-@router.get("/reviews/{review_id}", response=ReviewOut, summary="One review (staff)")
+@router.get("/reviews/{review_id}", response=OutcomeReviewOut, summary="One review (staff)")
 def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
     return review_out(_review(request, review_id))
 
 
-class ReviewIn(Input):
+class OutcomeReviewIn(Input):
     cause: CauseName | Literal[""] = ""
     cause_reason: str = Field(default="", max_length=5000)
     responsible: int | None = Field(default=None, ge=1, le=MAX_ID, description="A party id")
@@ -173,10 +173,10 @@ class ReviewIn(Input):
 
 @router.put(
     "/reviews/{review_id}",
-    response=ReviewOut,
+    response=OutcomeReviewOut,
     summary="Record the cause, the responsible provider, five whys and documents",
 )
-def record_review(request: HttpRequest, body: ReviewIn, review_id: int) -> dict[str, Any]:
+def record_review(request: HttpRequest, body: OutcomeReviewIn, review_id: int) -> dict[str, Any]:
     review = _review(request, review_id)
     scope = _scope(request)
     responsible = None
@@ -201,7 +201,7 @@ def record_review(request: HttpRequest, body: ReviewIn, review_id: int) -> dict[
 
 @router.post(
     "/reviews/{review_id}/close",
-    response=ReviewOut,
+    response=OutcomeReviewOut,
     summary="Close with the recorded cause; proposes the corrective actions",
 )
 def close_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
@@ -211,7 +211,7 @@ def close_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
 
 @router.post(
     "/reviews/{review_id}/agree",
-    response=ReviewOut,
+    response=OutcomeReviewOut,
     summary="A second reviewer agrees to a personnel cause",
 )
 def agree_review(request: HttpRequest, review_id: int) -> dict[str, Any]:

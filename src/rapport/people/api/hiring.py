@@ -300,7 +300,7 @@ def get_candidate(
     return _candidate_out(queries.get_candidate(scope_for(_me(request)), candidate_id))
 
 
-class DecisionIn(Input):
+class HiringDecisionIn(Input):
     outcome: Literal["hire", "no_hire", "second_interview"]
     reasons: str = Field(max_length=20000)
 
@@ -308,7 +308,7 @@ class DecisionIn(Input):
 @router.post("/candidates/{candidate_id}/decision", response={201: DecisionOut},
              summary="The panel's decision, with reasons")  # fmt: skip
 def decide(
-    request: HttpRequest, body: DecisionIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, body: HiringDecisionIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> HttpStatus:
     me = _me(request)
     c = queries.get_candidate(scope_for(me), candidate_id)

@@ -30,7 +30,7 @@ def _staff(request: HttpRequest) -> Person:
     return me
 
 
-class TeamRef(Schema):
+class KudosTeamRef(Schema):
     id: int
     name: str
 
@@ -44,9 +44,9 @@ class ValueOut(Schema):
 class KudosOut(Schema):
     id: int
     giver: PersonRef
-    from_team: TeamRef | None
+    from_team: KudosTeamRef | None
     to_person: PersonRef | None
-    to_team: TeamRef | None
+    to_team: KudosTeamRef | None
     message: str
     ticket: int | None
     value: ValueOut | None

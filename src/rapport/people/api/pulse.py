@@ -36,7 +36,7 @@ def _staff(request: HttpRequest) -> Person:
     return me
 
 
-class ItemOut(Schema):
+class PulseItemOut(Schema):
     key: str
     text: str
 
@@ -47,14 +47,14 @@ class RoundOut(Schema):
     closes_at: datetime
 
 
-class SurveyOut(Schema):
+class PulseSurveyOut(Schema):
     id: int
     team: int
     team_name: str
     cadence: str
     threshold: int
     question: str
-    items: list[ItemOut]
+    items: list[PulseItemOut]
     open_round_for_me: RoundOut | None
 
 
@@ -69,7 +69,7 @@ def survey_out(s: PulseSurvey, mine: dict[int, PulseRound]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/pulse/surveys", response=list[SurveyOut],
+@router.get("/pulse/surveys", response=list[PulseSurveyOut],
             summary="Every team's pulse, and the round open for you")  # fmt: skip
 def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
     me = _staff(request)
@@ -84,7 +84,7 @@ class SurveyIn(Input):
     threshold: int = Field(default=5, ge=3, le=100)
 
 
-@router.post("/pulse/surveys", response={201: SurveyOut},
+@router.post("/pulse/surveys", response={201: PulseSurveyOut},
              summary="Set up a team's pulse (its lead, managers, admins)")  # fmt: skip
 def set_up(request: HttpRequest, payload: SurveyIn) -> HttpStatus[dict[str, Any]]:
     me = _staff(request)

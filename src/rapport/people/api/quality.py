@@ -133,7 +133,7 @@ class DisputeOut(Schema):
     decided_at: datetime | None
 
 
-class ReviewOut(Schema):
+class QualityReviewOut(Schema):
     id: int
     ticket: int
     rubric: int
@@ -184,8 +184,8 @@ def _with_joins(qs: Any) -> Any:
         "ratings__category")  # fmt: skip
 
 
-class ReviewPage(Schema):
-    items: list[ReviewOut]
+class QualityReviewPage(Schema):
+    items: list[QualityReviewOut]
     next_cursor: str | None
 
 
@@ -200,7 +200,7 @@ class ReviewFilters(Schema):
 
 @router.get(
     "/quality/reviews",
-    response=ReviewPage,
+    response=QualityReviewPage,
     summary="Reviews you may see (your own, your teams', your organisation's if shared)",
 )
 def list_reviews(request: HttpRequest, filters: Query[ReviewFilters]) -> dict[str, Any]:
@@ -217,7 +217,7 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilters]) -> dict[st
     return {"items": [review_out(r) for r in rows], "next_cursor": cursor}
 
 
-class ReviewIn(Input):
+class QualityReviewIn(Input):
     ticket: int = Field(ge=1, le=MAX_ID)
     rubric: int = Field(ge=1, le=MAX_ID)
     ratings: dict[int, int | None] = Field(
@@ -231,8 +231,8 @@ class ReviewIn(Input):
     session: int | None = Field(default=None, ge=1, le=MAX_ID, description="Calibration")
 
 
-@router.post("/quality/reviews", response={201: ReviewOut}, summary="Review a conversation")
-def create_review(request: HttpRequest, payload: ReviewIn) -> HttpStatus[dict[str, Any]]:
+@router.post("/quality/reviews", response={201: QualityReviewOut}, summary="Review a conversation")
+def create_review(request: HttpRequest, payload: QualityReviewIn) -> HttpStatus[dict[str, Any]]:
     me = _require_staff(request)
     scope = scope_for(me)
     ticket = ticket_queries.get_ticket(scope, payload.ticket, field="ticket")
@@ -261,7 +261,7 @@ def _review(request: HttpRequest, quality_review_id: int) -> Review:
     return queries.get_review(scope_for(_me(request)), quality_review_id)
 
 
-@router.get("/quality/reviews/{quality_review_id}", response=ReviewOut, summary="One review")
+@router.get("/quality/reviews/{quality_review_id}", response=QualityReviewOut, summary="One review")
 def get_review(request: HttpRequest, quality_review_id: int) -> dict[str, Any]:
     review = _with_joins(queries.visible_reviews(scope_for(_me(request)))).filter(
         pk=quality_review_id).first()  # fmt: skip
@@ -270,7 +270,7 @@ def get_review(request: HttpRequest, quality_review_id: int) -> dict[str, Any]:
     return review_out(review)
 
 
-@router.post("/quality/reviews/{quality_review_id}/acknowledgement", response=ReviewOut,
+@router.post("/quality/reviews/{quality_review_id}/acknowledgement", response=QualityReviewOut,
              summary="The agent acknowledges the review's coaching note")  # fmt: skip
 def acknowledge(request: HttpRequest, quality_review_id: int) -> dict[str, Any]:
     review = actions.acknowledge_coaching(_me(request), _review(request, quality_review_id))
@@ -314,7 +314,7 @@ def list_disputes(request: HttpRequest, filters: Query[DisputeFilters]) -> list[
     return [dispute_out(d) for d in qs[: filters.limit]]
 
 
-class DecisionIn(Input):
+class DisputeDecisionIn(Input):
     decision: Literal["uphold", "change"]
     note: str = Field(default="", max_length=5000)
     ratings: dict[int, int | None] | None = Field(default=None, max_length=30)
@@ -325,7 +325,9 @@ class DecisionIn(Input):
     response=DisputeOut,
     summary="Arbitrate a dispute (the agent's lead, a manager, an admin)",
 )
-def decide_dispute(request: HttpRequest, dispute_id: int, payload: DecisionIn) -> dict[str, Any]:
+def decide_dispute(
+    request: HttpRequest, dispute_id: int, payload: DisputeDecisionIn
+) -> dict[str, Any]:
     scope = scope_for(_me(request))
     d = queries.visible_disputes(scope).filter(pk=dispute_id).first()
     if d is None:

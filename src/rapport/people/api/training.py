@@ -50,7 +50,7 @@ class PlanIn(Input):
     pass_mark: float = Field(default=3.0, ge=1, le=5)
 
 
-class ItemOut(Schema):
+class PlanItemOut(Schema):
     kind: str
     title: str
     document: int | None
@@ -65,7 +65,7 @@ class PlanOut(Schema):
     team: int | None
     recertify_days: int | None
     pass_mark: float
-    items: list[ItemOut]
+    items: list[PlanItemOut]
 
 
 def _plan_out(p: Any) -> dict[str, Any]:
@@ -202,7 +202,7 @@ def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]) ->
     return {"items": [_assignment_out(a) for a in rows], "next_cursor": cursor}
 
 
-class AcknowledgeIn(Input):
+class AssignmentAcknowledgeIn(Input):
     answers: list[int] = Field(default_factory=list, max_length=50)
 
 
@@ -216,7 +216,9 @@ def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
 @router.post("/training/assignments/{assignment_id}/acknowledge", response=AssignmentOut,
              summary="Acknowledge reading the document (answering its check)")  # fmt: skip
 def acknowledge(
-    request: HttpRequest, body: AcknowledgeIn, assignment_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest,
+    body: AssignmentAcknowledgeIn,
+    assignment_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> dict[str, Any]:
     row = training.acknowledge(_me(request), _assignment(request, assignment_id), body.answers)
     return _assignment_out(Assignment.objects.select_related("person").get(pk=row.pk))
