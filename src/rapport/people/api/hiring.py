@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
@@ -173,9 +173,7 @@ def _scenario(request: HttpRequest, scenario_id: int) -> dict[str, Any]:
 
 
 @router.get("/scenarios/{scenario_id}", response=ScenarioOut, summary="A scenario and its script")
-def get_scenario(
-    request: HttpRequest, scenario_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def get_scenario(request: HttpRequest, scenario_id: int) -> dict[str, Any]:
     return _scenario(request, scenario_id)
 
 
@@ -294,9 +292,7 @@ def add_candidate(request: HttpRequest, body: CandidateIn) -> HttpStatus:
 
 
 @router.get("/candidates/{candidate_id}", response=CandidateOut, summary="A candidate's record")
-def get_candidate(
-    request: HttpRequest, candidate_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def get_candidate(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
     return _candidate_out(queries.get_candidate(scope_for(_me(request)), candidate_id))
 
 
@@ -307,9 +303,7 @@ class HiringDecisionIn(Input):
 
 @router.post("/candidates/{candidate_id}/decision", response={201: DecisionOut},
              summary="The panel's decision, with reasons")  # fmt: skip
-def decide(
-    request: HttpRequest, body: HiringDecisionIn, candidate_id: int = Path(..., ge=1, le=MAX_ID)
-) -> HttpStatus:
+def decide(request: HttpRequest, body: HiringDecisionIn, candidate_id: int) -> HttpStatus:
     me = _me(request)
     c = queries.get_candidate(scope_for(me), candidate_id)
     d = training.decide(me, c, outcome=body.outcome, reasons=body.reasons)
@@ -431,9 +425,7 @@ def start_assessment(request: HttpRequest, body: AssessmentIn) -> HttpStatus:
     response=AssessmentOut,
     summary="An assessment: your scores, and everyone's once all have submitted",
 )
-def get_assessment(
-    request: HttpRequest, assessment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     a = queries.get_assessment(scope_for(_me(request)), assessment_id)
     return _assessment_out(request, a)
 
@@ -445,9 +437,7 @@ class ScoresIn(Input):
 
 @router.post("/assessments/{assessment_id}/scores", response=AssessmentOut,
              summary="Record your own levels (1–5) as the role play goes")  # fmt: skip
-def score(
-    request: HttpRequest, body: ScoresIn, assessment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def score(request: HttpRequest, body: ScoresIn, assessment_id: int) -> dict[str, Any]:
     me = _me(request)
     a = queries.get_assessment(scope_for(me), assessment_id)
     training.score(me, a, body.levels, body.notes)
@@ -456,7 +446,7 @@ def score(
 
 @router.post("/assessments/{assessment_id}/submit", response=AssessmentOut,
              summary="Submit your scores (final)")  # fmt: skip
-def submit(request: HttpRequest, assessment_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def submit(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     me = _me(request)
     scope = scope_for(me)
     a = queries.get_assessment(scope, assessment_id)
@@ -470,9 +460,7 @@ class FeedbackIn(Input):
 
 @router.post("/assessments/{assessment_id}/feedback", response=AssessmentOut,
              summary="Written feedback after the reveal")  # fmt: skip
-def feedback(
-    request: HttpRequest, body: FeedbackIn, assessment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def feedback(request: HttpRequest, body: FeedbackIn, assessment_id: int) -> dict[str, Any]:
     me = _me(request)
     scope = scope_for(me)
     a = queries.get_assessment(scope, assessment_id)

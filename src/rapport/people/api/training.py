@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
@@ -137,9 +137,7 @@ class AssignOut(Schema):
 
 @router.post("/training/plans/{plan_id}/assign", response=AssignOut,
              summary="Assign a plan to staff (each item once per person)")  # fmt: skip
-def assign_plan(
-    request: HttpRequest, body: AssignIn, plan_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def assign_plan(request: HttpRequest, body: AssignIn, plan_id: int) -> dict[str, Any]:
     me = _me(request)
     plan = queries.plans(scope_for(me)).filter(pk=plan_id).first()
     if plan is None:
@@ -218,7 +216,7 @@ def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
 def acknowledge(
     request: HttpRequest,
     body: AssignmentAcknowledgeIn,
-    assignment_id: int = Path(..., ge=1, le=MAX_ID),
+    assignment_id: int,
 ) -> dict[str, Any]:
     row = training.acknowledge(_me(request), _assignment(request, assignment_id), body.answers)
     return _assignment_out(Assignment.objects.select_related("person").get(pk=row.pk))
@@ -230,8 +228,6 @@ class AttendedIn(Input):
 
 @router.post("/training/assignments/{assignment_id}/attended", response=AssignmentOut,
              summary="Tick a session as attended (the lead)")  # fmt: skip
-def attended(
-    request: HttpRequest, body: AttendedIn, assignment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def attended(request: HttpRequest, body: AttendedIn, assignment_id: int) -> dict[str, Any]:
     row = training.mark_attended(_me(request), _assignment(request, assignment_id), body.note)
     return _assignment_out(Assignment.objects.select_related("person").get(pk=row.pk))
