@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-PATHS = ("prepared", "rows", "reference", "counts")
+PATHS = ("prepared", "rows", "reference")
 
 
 def enabled(path: str | None = None) -> bool:
