@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from django.conf import settings
+from django.core.management import CommandError
+from django.core.management.commands import flush
 from django.db import connection
 
 from rapport.accounts import actions as accounts
@@ -175,6 +177,29 @@ def cluster(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> 
         for proc in procs:
             _stop(proc)
         sink.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _flush_survives_a_deadlock() -> Iterator[None]:
+    """Between tests the database is emptied (one TRUNCATE of every table) while the
+    machines' workers go on claiming rows (reactions, sweeps, every app's periodic
+    work); PostgreSQL may end the TRUNCATE as a deadlock's victim. Empty it again."""
+    original = flush.Command.handle
+
+    def handle(self: flush.Command, **options: Any) -> None:
+        for attempt in range(5):
+            try:
+                return original(self, **options)
+            except CommandError as exc:
+                if "deadlock" not in str(exc.__cause__) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        flush.Command.handle = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
